@@ -8,6 +8,12 @@ export interface FactorCodeSource {
   readonly numCodes: number;
   /** n factor vectors (indices), row-major n x K. */
   sampleFactors(n: number): Int32Array;
+  /**
+   * A uniform integer in [0, n), drawn from the same stream as `sampleFactors`. FactorVAE picks
+   * the factor it holds fixed with it before sampling each batch's factors; sharing the stream is
+   * what lets a replayed source reproduce disentanglement_lib's draws in order.
+   */
+  randomIndex(n: number): number;
   /** Codes (the encoder mean) of one observation per factor vector: row-major n x D. */
   representations(factors: Int32Array, n: number): Promise<Float64Array>;
 }

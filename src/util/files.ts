@@ -2,6 +2,7 @@
 // crash never leaves a half-written file where a complete one is expected.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { UserError } from './errors.js';
 
 let counter = 0;
 function tempName(target: string): string {
@@ -20,18 +21,27 @@ export function writeFileAtomic(target: string, data: string | Uint8Array): void
   fs.renameSync(tmp, target);
 }
 
-/**
- * Fills a fresh temporary directory with `fill`, then renames it to `target`, replacing any
- * directory already there. The old one is moved aside first and deleted only once the new one is
- * in place, so at every moment either the old or the new complete directory exists.
- */
+/** Creates the new directory `target` complete or not at all: filled under a temporary name, then renamed. */
 export function writeDirAtomic(target: string, fill: (dir: string) => void): void {
+  if (fs.existsSync(target)) throw new Error(`${target} already exists`);
   const tmp = tempName(target);
-  fs.rmSync(tmp, { recursive: true, force: true });
   fs.mkdirSync(tmp, { recursive: true });
-  fill(tmp);
-  const old = fs.existsSync(target) ? `${tmp}.old` : null;
-  if (old) fs.renameSync(target, old);
-  fs.renameSync(tmp, target);
-  if (old) fs.rmSync(old, { recursive: true, force: true });
+  try {
+    fill(tmp);
+    fs.renameSync(tmp, target);
+  } catch (e) {
+    fs.rmSync(tmp, { recursive: true, force: true });
+    throw e;
+  }
+}
+
+/** Fails early, with the path, when a run directory cannot be created or written. */
+export function ensureWritableDir(dir: string): void {
+  try {
+    fs.mkdirSync(dir, { recursive: true });
+    fs.accessSync(dir, fs.constants.W_OK);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+    throw new UserError(`${dir}: output directory is not writable (${code})`);
+  }
 }

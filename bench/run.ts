@@ -1,0 +1,37 @@
+// npm run bench: the training benchmark on every backend available here, and PyTorch's reference
+// (../shared/bench/torch_betavae.py, 1 and 2 threads) in the same run when `import torch` works,
+// so our figure is reported as a ratio to PyTorch measured on the same machine at the same time.
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+const root = path.resolve(import.meta.dirname, '..');
+const torchScript = path.resolve(root, '../shared/bench/torch_betavae.py');
+
+function runJson(cmd: string, args: string[]): Record<string, unknown> | null {
+  const r = spawnSync(cmd, args, { cwd: root, encoding: 'utf8', timeout: 600_000 });
+  const line = r.stdout?.trim().split('\n').pop();
+  if (r.status !== 0 || !line) {
+    console.error(`${cmd} ${args.join(' ')} failed: ${(r.stderr ?? '').trim().split('\n').pop()}`);
+    return null;
+  }
+  return JSON.parse(line) as Record<string, unknown>;
+}
+
+const tfjsNodeInstalled = fs.existsSync(path.join(root, 'node_modules', '@tensorflow', 'tfjs-node'));
+const backends = ['wasm', ...(tfjsNodeInstalled ? ['tensorflow'] : [])];
+const ours = backends.map((b) => runJson(process.execPath, ['--import', 'tsx', 'bench/train_throughput.ts', '--backend', b]))
+  .filter((r): r is Record<string, unknown> => r !== null);
+
+const torchAvailable = fs.existsSync(torchScript) && spawnSync('python3', ['-c', 'import torch']).status === 0;
+const torch = torchAvailable
+  ? [1, 2].map((t) => runJson('python3', [torchScript, '--threads', String(t)])).filter((r) => r !== null)
+  : [];
+const torchBest = Math.max(0, ...torch.map((r) => ((r as { train_img_per_s: { median: number } }).train_img_per_s.median)));
+
+for (const r of ours) {
+  const ratio = torchBest > 0 ? ` = ${(Number(r.train_images_per_s) / torchBest).toFixed(2)}x PyTorch's best (${torchBest} img/s)` : '';
+  console.log(`${r.backend} (${r.threads} threads): train ${r.train_images_per_s} img/s${ratio}; encode ${r.encode_images_per_s} img/s`);
+}
+if (!torchAvailable) console.log('PyTorch not found (apt-get install -y python3-torch): no ratio reported');
+console.log(JSON.stringify({ ours, torch }));

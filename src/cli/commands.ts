@@ -1,0 +1,113 @@
+// The CLI's commands, each a few lines over the library.
+import type { Command } from '@commander-js/extra-typings';
+import { stringify } from 'yaml';
+import { initBackend, shutdownBackend, type BackendName } from '../backends/select.js';
+import { configToYaml, loadConfig } from '../config/load.js';
+import { ConfigSchema } from '../config/schema.js';
+import { datasetNames } from '../datasets/registry.js';
+import { frameworkNames } from '../frameworks/registry.js';
+import { evaluateRun, resumeRun, runExperiment, trainOnly, type RunHooks } from '../train/run.js';
+import { UserError } from '../util/errors.js';
+import { trainingProgressBar } from './progress.js';
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+type Program = Command<[], { debug?: true; backend?: string }>;
+
+async function withBackend<T>(program: Program, configured: string, work: () => Promise<T>): Promise<T> {
+  const requested = (program.opts().backend ?? configured) as BackendName | 'auto';
+  const backend = await initBackend(requested);
+  console.log(`backend: ${backend.name}${backend.threads > 1 ? ` (${backend.threads} threads)` : ''}`);
+  try {
+    return await work();
+  } finally {
+    shutdownBackend();
+  }
+}
+
+function hooks(): RunHooks & { done(): void } {
+  const bar = trainingProgressBar();
+  return {
+    onProgress: (e) => bar.update(e),
+    log: (line) => {
+      bar.stop();
+      console.log(line);
+    },
+    done: () => bar.stop(),
+  };
+}
+
+export function registerCommands(program: Program): void {
+  program.command('run')
+    .description('train a model from a config, evaluate it and write its pictures')
+    .argument('<config>', 'YAML config file')
+    .requiredOption('--out <dir>', 'run directory')
+    .option('--set <key=value>', 'override a config value (repeatable), e.g. --set train.steps=2000', collect, [] as string[])
+    .option('--overwrite', 'replace a run already in the output directory')
+    .action(async (configFile, opts) => {
+      const config = loadConfig(configFile, opts.set);
+      await withBackend(program, config.backend, async () => {
+        const h = hooks();
+        const result = await runExperiment(config, opts.out, { ...h, overwrite: opts.overwrite });
+        h.done();
+        console.log(`done: step ${result.step}, metrics in ${opts.out}/metrics.json`);
+      });
+    });
+
+  program.command('train')
+    .description('train a model from a config, or resume a run from its latest checkpoint')
+    .argument('[config]', 'YAML config file (not with --resume)')
+    .option('--out <dir>', 'run directory for a new run')
+    .option('--resume <runDir>', 'continue this run from its latest checkpoint')
+    .option('--set <key=value>', 'override a config value (repeatable)', collect, [] as string[])
+    .option('--overwrite', 'replace a run already in the output directory')
+    .action(async (configFile, opts) => {
+      if (opts.resume) {
+        if (configFile || opts.out) throw new UserError('train --resume RUN_DIR takes no config file and no --out');
+        await withBackend(program, 'auto', async () => {
+          const h = hooks();
+          const step = await resumeRun(opts.resume as string, opts.set, h);
+          h.done();
+          console.log(`done: ${opts.resume} is at step ${step}`);
+        });
+        return;
+      }
+      if (!configFile || !opts.out) throw new UserError('train needs a config file and --out DIR (or --resume RUN_DIR)');
+      const config = loadConfig(configFile, opts.set);
+      await withBackend(program, config.backend, async () => {
+        const h = hooks();
+        const step = await trainOnly(config, opts.out as string, { ...h, overwrite: opts.overwrite });
+        h.done();
+        console.log(`done: step ${step}, checkpoint in ${opts.out}/checkpoints`);
+      });
+    });
+
+  program.command('evaluate')
+    .description("compute a run's metrics and pictures from its latest checkpoint")
+    .argument('<runDir>', 'run directory')
+    .option('--set <key=value>', 'override an eval or viz setting (repeatable)', collect, [] as string[])
+    .action(async (runDir, opts) => {
+      await withBackend(program, 'auto', async () => {
+        const result = await evaluateRun(runDir, opts.set, { log: (line) => console.log(line) });
+        console.log(`done: metrics in ${result.runDir}/metrics.json`);
+      });
+    });
+
+  program.command('config')
+    .description('validate a config and print it with every default filled in')
+    .argument('[config]', 'YAML config file (omit for the defaults)')
+    .option('--set <key=value>', 'override a config value (repeatable)', collect, [] as string[])
+    .action((configFile, opts) => {
+      const config = configFile ? loadConfig(configFile, opts.set) : ConfigSchema.parse({});
+      process.stdout.write(configToYaml(config));
+    });
+
+  program.command('list')
+    .description('list the datasets, frameworks, metrics and backends that configs can name')
+    .action(() => {
+      const metrics = ConfigSchema.shape.eval.unwrap().shape.metrics.unwrap().element.options;
+      process.stdout.write(stringify({
+        datasets: datasetNames(), frameworks: frameworkNames(), metrics: [...metrics], backends: ['auto', 'wasm', 'cpu', 'tensorflow'],
+      }));
+    });
+}

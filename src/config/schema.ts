@@ -1,0 +1,66 @@
+// The run configuration: one zod schema that is at once the validator, the defaults, the
+// documentation (each field's .describe) and, through z.infer, the TypeScript type.
+import { z } from 'zod';
+
+const positiveInt = z.number().int().positive();
+
+export const METRIC_NAMES = ['mig', 'factor_vae'] as const;
+
+export const FactorVaeSettingsSchema = z.strictObject({
+  batch_size: positiveInt.default(64).describe('points per vote (disentanglement_lib: 64)'),
+  num_train: positiveInt.default(10000).describe('votes used to fit the majority-vote classifier'),
+  num_eval: positiveInt.default(5000).describe('votes used to measure its accuracy'),
+  num_variance_estimate: positiveInt.default(10000).describe('points for the global variance of each code'),
+  prune_threshold: z.number().nonnegative().default(0.05).describe('codes whose std is below this are pruned'),
+});
+
+export const MigSettingsSchema = z.strictObject({
+  num_train: positiveInt.default(10000).describe('points sampled for the mutual information'),
+  num_bins: positiveInt.default(20).describe('histogram bins per code dimension'),
+});
+
+export const ConfigSchema = z.strictObject({
+  seed: z.number().int().nonnegative().default(0)
+    .describe('seeds data, initialisation, sampling and metrics; same seed and backend give the same run'),
+  backend: z.enum(['auto', 'wasm', 'cpu', 'tensorflow']).default('auto')
+    .describe("tfjs backend; 'auto' is wasm in Node with cpu as the fallback"),
+  dataset: z.strictObject({
+    name: z.string().default('dsprites').describe('ground-truth dataset (see `disentangle datasets`)'),
+  }).prefault({}),
+  model: z.strictObject({
+    z_dim: positiveInt.max(1024).default(10).describe('latent dimensions'),
+    architecture: z.enum(['conv64']).default('conv64')
+      .describe('conv64: disentanglement_lib/Burgess conv encoder and transposed-conv decoder for 64x64 images'),
+  }).prefault({}),
+  framework: z.strictObject({
+    name: z.string().default('beta_vae').describe('training framework (see `disentangle frameworks`)'),
+    beta: z.number().nonnegative().default(4).describe('weight of the KL term'),
+    recon_loss: z.enum(['bernoulli', 'mse']).default('bernoulli')
+      .describe('bernoulli: BCE with logits summed over pixels; mse: squared error summed over pixels'),
+  }).prefault({}),
+  train: z.strictObject({
+    steps: positiveInt.default(3000).describe('optimizer steps'),
+    batch_size: positiveInt.max(4096).default(64),
+    lr: z.number().positive().default(1e-4).describe('Adam learning rate'),
+    adam_beta1: z.number().min(0).max(1).default(0.9),
+    adam_beta2: z.number().min(0).max(1).default(0.999),
+    adam_epsilon: z.number().positive().default(1e-8),
+    checkpoint_every: positiveInt.default(500).describe('steps between checkpoints (the last step always saves)'),
+    keep_checkpoints: positiveInt.default(2).describe('how many of the newest checkpoints to keep'),
+    log_every: positiveInt.default(10).describe('steps between TensorBoard scalar records'),
+  }).prefault({}),
+  eval: z.strictObject({
+    metrics: z.array(z.enum(METRIC_NAMES)).default(['mig', 'factor_vae']).describe('metrics computed after training'),
+    batch_size: positiveInt.default(256).describe('images per encoder call while evaluating'),
+    mig: MigSettingsSchema.prefault({}),
+    factor_vae: FactorVaeSettingsSchema.prefault({}),
+  }).prefault({}),
+  viz: z.strictObject({
+    num_reconstructions: positiveInt.max(64).default(8),
+    traversal_steps: z.number().int().min(2).max(64).default(11).describe('frames across each latent range'),
+    traversal_limit: z.number().positive().default(2).describe('traverse each latent over [-limit, limit]'),
+    gif_delay_ms: positiveInt.default(120),
+  }).prefault({}),
+});
+
+export type Config = z.infer<typeof ConfigSchema>;

@@ -1,0 +1,78 @@
+// A fixed sample of (ground-truth factors, codes) pairs: what the metrics that only need points
+// (MIG, DCI, SAP, ...) consume, and what the reference cases contain. Row n of `factors` and row n
+// of `codes` describe the same observation.
+
+export interface FactorCodeTable {
+  /** Number of points N. */
+  readonly n: number;
+  /** Number of ground-truth factors K. */
+  readonly numFactors: number;
+  /** Number of code dimensions D. */
+  readonly numCodes: number;
+  /** Factor values, row-major N x K. */
+  readonly factors: Int32Array;
+  /** Codes (the encoder mean), row-major N x D. */
+  readonly codes: Float64Array;
+}
+
+const INT32_MIN = -0x80000000;
+const INT32_MAX = 0x7fffffff;
+
+/**
+ * Builds a table from nested rows (e.g. parsed JSON), checking that both have the same number of
+ * rows, that every row has the width of the first, that factor values are 32-bit integers and
+ * that codes are finite numbers. Throws an Error naming the offending row and column.
+ */
+export function tableFromRows(factors: readonly (readonly number[])[], codes: readonly (readonly number[])[]): FactorCodeTable {
+  if (factors.length !== codes.length) {
+    throw new Error(`factors has ${factors.length} rows but codes has ${codes.length}; they must describe the same points`);
+  }
+  const n = factors.length;
+  if (n === 0) throw new Error('the table has no rows');
+  const numFactors = factors[0].length;
+  const numCodes = codes[0].length;
+  if (numFactors === 0) throw new Error('factors row 0 is empty: at least one factor is needed');
+  if (numCodes === 0) throw new Error('codes row 0 is empty: at least one code dimension is needed');
+
+  const factorData = new Int32Array(n * numFactors);
+  const codeData = new Float64Array(n * numCodes);
+  for (let r = 0; r < n; r++) {
+    const factorRow = factors[r];
+    const codeRow = codes[r];
+    if (factorRow.length !== numFactors) {
+      throw new Error(`factors row ${r} has ${factorRow.length} columns, expected ${numFactors} (the width of row 0)`);
+    }
+    if (codeRow.length !== numCodes) {
+      throw new Error(`codes row ${r} has ${codeRow.length} columns, expected ${numCodes} (the width of row 0)`);
+    }
+    for (let j = 0; j < numFactors; j++) {
+      const value = factorRow[j];
+      if (typeof value !== 'number' || !Number.isInteger(value) || value < INT32_MIN || value > INT32_MAX) {
+        throw new Error(`factors[${r}][${j}] = ${String(value)} is not a 32-bit integer`);
+      }
+      factorData[r * numFactors + j] = value;
+    }
+    for (let i = 0; i < numCodes; i++) {
+      const value = codeRow[i];
+      if (typeof value !== 'number' || !Number.isFinite(value)) {
+        throw new Error(`codes[${r}][${i}] = ${String(value)} is not a finite number`);
+      }
+      codeData[r * numCodes + i] = value;
+    }
+  }
+  return { n, numFactors, numCodes, factors: factorData, codes: codeData };
+}
+
+/** Column `j` of the factors (factor j of every point). */
+export function factorColumn(table: FactorCodeTable, j: number): Int32Array {
+  const out = new Int32Array(table.n);
+  for (let r = 0; r < table.n; r++) out[r] = table.factors[r * table.numFactors + j];
+  return out;
+}
+
+/** Column `i` of the codes (code dimension i of every point). */
+export function codeColumn(table: FactorCodeTable, i: number): Float64Array {
+  const out = new Float64Array(table.n);
+  for (let r = 0; r < table.n; r++) out[r] = table.codes[r * table.numCodes + i];
+  return out;
+}

@@ -1,0 +1,145 @@
+// Checkpoints: RUN_DIR/checkpoints/step-NNNNNNN/ holds manifest.json (resolved config, step, RNG
+// and optimizer state, and a tfjs weights manifest) with weights.bin and optimizer.bin in tfjs's
+// binary weight format, so a browser loads the model with tf.io.loadWeights. Each checkpoint
+// directory is built under a temporary name and renamed into place, and `latest` (rewritten
+// atomically) names the newest one only after it is complete; a process killed at any moment
+// therefore leaves the previous complete checkpoint reachable.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import type { Config } from '../config/schema.js';
+import { UserError } from '../util/errors.js';
+import { writeDirAtomic, writeFileAtomic } from '../util/files.js';
+import type { RngState } from '../util/random.js';
+
+export const CHECKPOINT_FORMAT = 'disentangle-checkpoint';
+export const CHECKPOINT_VERSION = 1;
+
+export interface CheckpointState {
+  step: number;
+  config: Config;
+  rng: Record<string, RngState>;
+  weights: Map<string, tf.Tensor>;
+  optimizer: { iterations: number; tensors: Map<string, tf.Tensor> };
+}
+
+interface WeightsGroup {
+  paths: string[];
+  weights: tf.io.WeightsManifestEntry[];
+}
+
+export interface CheckpointManifest {
+  format: typeof CHECKPOINT_FORMAT;
+  version: number;
+  step: number;
+  config: Config;
+  rng: Record<string, RngState>;
+  optimizer: { name: 'adam'; iterations: number; weightsManifest: WeightsGroup[] };
+  weightsManifest: WeightsGroup[];
+}
+
+export function checkpointsDir(runDir: string): string {
+  return path.join(runDir, 'checkpoints');
+}
+
+function stepDirName(step: number): string {
+  return `step-${String(step).padStart(7, '0')}`;
+}
+
+async function encode(tensors: Map<string, tf.Tensor>, file: string): Promise<{ bytes: Uint8Array; group: WeightsGroup }> {
+  const { data, specs } = await tf.io.encodeWeights(Object.fromEntries(tensors));
+  return { bytes: new Uint8Array(data), group: { paths: [file], weights: specs } };
+}
+
+/** Writes a checkpoint, points `latest` at it, and keeps only the newest `keep` checkpoints. */
+export async function saveCheckpoint(runDir: string, state: CheckpointState, keep: number): Promise<string> {
+  const root = checkpointsDir(runDir);
+  fs.mkdirSync(root, { recursive: true });
+  const name = stepDirName(state.step);
+  const target = path.join(root, name);
+  const weights = await encode(state.weights, 'weights.bin');
+  const optimizer = await encode(state.optimizer.tensors, 'optimizer.bin');
+  const manifest: CheckpointManifest = {
+    format: CHECKPOINT_FORMAT,
+    version: CHECKPOINT_VERSION,
+    step: state.step,
+    config: state.config,
+    rng: state.rng,
+    optimizer: { name: 'adam', iterations: state.optimizer.iterations, weightsManifest: [optimizer.group] },
+    weightsManifest: [weights.group],
+  };
+  if (!fs.existsSync(target)) {
+    writeDirAtomic(target, (dir) => {
+      fs.writeFileSync(path.join(dir, 'weights.bin'), weights.bytes);
+      fs.writeFileSync(path.join(dir, 'optimizer.bin'), optimizer.bytes);
+      fs.writeFileSync(path.join(dir, 'manifest.json'), `${JSON.stringify(manifest, null, 1)}\n`);
+    });
+  }
+  writeFileAtomic(path.join(root, 'latest'), `${name}\n`);
+  const old = fs.readdirSync(root).filter((d) => /^step-\d+$/.test(d)).sort().slice(0, -keep);
+  for (const d of old) fs.rmSync(path.join(root, d), { recursive: true, force: true });
+  return target;
+}
+
+/** The directory of the newest complete checkpoint of a run. */
+export function latestCheckpoint(runDir: string): string {
+  const pointer = path.join(checkpointsDir(runDir), 'latest');
+  if (!fs.existsSync(runDir)) throw new UserError(`${runDir}: no such run directory`);
+  if (!fs.existsSync(pointer)) throw new UserError(`${runDir}: no checkpoint found (expected ${pointer})`);
+  const dir = path.join(checkpointsDir(runDir), fs.readFileSync(pointer, 'utf8').trim());
+  if (!fs.existsSync(dir)) throw new UserError(`${pointer}: names ${path.basename(dir)}, which does not exist`);
+  return dir;
+}
+
+function readWeights(dir: string, groups: WeightsGroup[], what: string): Map<string, tf.Tensor> {
+  const out = new Map<string, tf.Tensor>();
+  for (const group of groups) {
+    const buffers = group.paths.map((p) => {
+      const file = path.join(dir, p);
+      if (!fs.existsSync(file)) throw new UserError(`${file}: ${what} file is missing`);
+      return fs.readFileSync(file);
+    });
+    const bytes = Buffer.concat(buffers);
+    const expected = group.weights.reduce((n, w) => n + w.shape.reduce((a, b) => a * b, 1) * 4, 0);
+    if (group.weights.some((w) => w.dtype !== 'float32')) throw new UserError(`${dir}: ${what} has a non-float32 tensor`);
+    if (bytes.length !== expected) {
+      throw new UserError(`${path.join(dir, group.paths[0])}: ${what} is ${bytes.length} bytes, the manifest needs ${expected} (truncated or corrupt)`);
+    }
+    const decoded = tf.io.decodeWeights(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length), group.weights);
+    for (const [name, t] of Object.entries(decoded)) out.set(name, t);
+  }
+  return out;
+}
+
+function readManifest(dir: string): CheckpointManifest {
+  const file = path.join(dir, 'manifest.json');
+  if (!fs.existsSync(file)) throw new UserError(`${file}: checkpoint manifest is missing`);
+  let manifest: CheckpointManifest;
+  try {
+    manifest = JSON.parse(fs.readFileSync(file, 'utf8')) as CheckpointManifest;
+  } catch (e) {
+    throw new UserError(`${file}: not valid JSON (${(e as Error).message})`);
+  }
+  if (manifest?.format !== CHECKPOINT_FORMAT) throw new UserError(`${file}: not a disentangle checkpoint manifest`);
+  if (manifest.version !== CHECKPOINT_VERSION) {
+    throw new UserError(`${file}: checkpoint version ${manifest.version}, this disentangle reads version ${CHECKPOINT_VERSION}`);
+  }
+  if (!Number.isInteger(manifest.step) || !Array.isArray(manifest.weightsManifest) || !manifest.optimizer) {
+    throw new UserError(`${file}: manifest is incomplete`);
+  }
+  return manifest;
+}
+
+export function loadCheckpoint(dir: string): CheckpointState {
+  const manifest = readManifest(dir);
+  return {
+    step: manifest.step,
+    config: manifest.config,
+    rng: manifest.rng,
+    weights: readWeights(dir, manifest.weightsManifest, 'weights'),
+    optimizer: {
+      iterations: manifest.optimizer.iterations,
+      tensors: readWeights(dir, manifest.optimizer.weightsManifest, 'optimizer state'),
+    },
+  };
+}

@@ -1,0 +1,123 @@
+// The main job as library calls: train a model from a config into a run directory, evaluate it,
+// and draw its pictures; or resume a run from its latest checkpoint.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { configToYaml } from '../config/load.js';
+import type { Config } from '../config/schema.js';
+import { UserError } from '../util/errors.js';
+import { ensureWritableDir, writeFileAtomic } from '../util/files.js';
+import { SummaryWriter } from '../util/tensorboard.js';
+import { writeModelPictures } from '../viz/model_pictures.js';
+import { checkpointsDir, latestCheckpoint } from './checkpoint.js';
+import { evaluateSession, type MetricResults } from './evaluate.js';
+import { createSession, restoreSession, type Session } from './session.js';
+import { train, type ProgressEvent } from './trainer.js';
+
+export interface RunHooks {
+  onProgress?: (event: ProgressEvent) => void;
+  /** Short status lines ("evaluating mig", "wrote reconstructions.png"). */
+  log?: (line: string) => void;
+}
+
+export interface RunResult {
+  runDir: string;
+  step: number;
+  metrics: MetricResults;
+  files: string[];
+}
+
+/** Refuses to mix a new run into a directory that already holds one, unless told to replace it. */
+function prepareRunDir(runDir: string, overwrite: boolean): void {
+  ensureWritableDir(runDir);
+  const existing = checkpointsDir(runDir);
+  if (!fs.existsSync(existing)) return;
+  if (!overwrite) {
+    throw new UserError(`${runDir}: already holds a run; resume it with \`disentangle train --resume ${runDir}\`, or pass --overwrite to replace it`);
+  }
+  for (const entry of ['checkpoints', 'tensorboard', 'metrics.json', 'reconstructions.png', 'traversals.gif', 'traversals.png']) {
+    fs.rmSync(path.join(runDir, entry), { recursive: true, force: true });
+  }
+}
+
+async function trainSession(session: Session, runDir: string, hooks: RunHooks): Promise<void> {
+  const writer = new SummaryWriter(path.join(runDir, 'tensorboard'));
+  try {
+    await train(session, { runDir, writer, onProgress: hooks.onProgress });
+  } finally {
+    writer.close();
+  }
+}
+
+/** Evaluates the session's model and writes metrics.json and the pictures into the run directory. */
+export async function evaluateAndDraw(session: Session, runDir: string, hooks: RunHooks = {}): Promise<RunResult> {
+  const metrics = await evaluateSession(session, hooks.log);
+  const metricsFile = path.join(runDir, 'metrics.json');
+  const summary = {
+    step: session.step,
+    dataset: session.config.dataset.name,
+    framework: session.config.framework.name,
+    seed: session.config.seed,
+    metrics,
+  };
+  writeFileAtomic(metricsFile, `${JSON.stringify(summary, (_k, v) => (Number.isNaN(v) ? 'NaN' : v), 2)}\n`);
+  const writer = new SummaryWriter(path.join(runDir, 'tensorboard'));
+  try {
+    for (const [metric, values] of Object.entries(metrics)) {
+      for (const [key, value] of Object.entries(values)) {
+        if (typeof value === 'number') writer.scalar(`eval/${metric}/${key}`, value, session.step);
+      }
+    }
+    const pictures = writeModelPictures(session, runDir, writer);
+    for (const f of pictures) hooks.log?.(`wrote ${f}`);
+    return { runDir, step: session.step, metrics, files: [metricsFile, ...pictures] };
+  } finally {
+    writer.close();
+  }
+}
+
+export async function runExperiment(config: Config, runDir: string, opts: RunHooks & { overwrite?: boolean } = {}): Promise<RunResult> {
+  prepareRunDir(runDir, opts.overwrite ?? false);
+  writeFileAtomic(path.join(runDir, 'config.yaml'), configToYaml(config));
+  const session = createSession(config);
+  try {
+    await trainSession(session, runDir, opts);
+    return await evaluateAndDraw(session, runDir, opts);
+  } finally {
+    session.framework.dispose();
+  }
+}
+
+/** Trains from a config without evaluating (the `train` command). */
+export async function trainOnly(config: Config, runDir: string, opts: RunHooks & { overwrite?: boolean } = {}): Promise<number> {
+  prepareRunDir(runDir, opts.overwrite ?? false);
+  writeFileAtomic(path.join(runDir, 'config.yaml'), configToYaml(config));
+  const session = createSession(config);
+  try {
+    await trainSession(session, runDir, opts);
+    return session.step;
+  } finally {
+    session.framework.dispose();
+  }
+}
+
+/** Continues a run from its latest checkpoint up to train.steps (optionally raised by overrides). */
+export async function resumeRun(runDir: string, overrides: readonly string[] = [], hooks: RunHooks = {}): Promise<number> {
+  const session = restoreSession(latestCheckpoint(runDir), overrides);
+  try {
+    writeFileAtomic(path.join(runDir, 'config.yaml'), configToYaml(session.config));
+    await trainSession(session, runDir, hooks);
+    return session.step;
+  } finally {
+    session.framework.dispose();
+  }
+}
+
+/** Recomputes metrics and pictures from a run's latest checkpoint. */
+export async function evaluateRun(runDir: string, overrides: readonly string[] = [], hooks: RunHooks = {}): Promise<RunResult> {
+  const session = restoreSession(latestCheckpoint(runDir), overrides);
+  try {
+    return await evaluateAndDraw(session, runDir, hooks);
+  } finally {
+    session.framework.dispose();
+  }
+}

@@ -1,0 +1,81 @@
+// A training session: the dataset, the model inside its framework, the step reached and the
+// random streams, built fresh from a config or restored from a checkpoint.
+import * as tf from '@tensorflow/tfjs-core';
+import { stringify } from 'yaml';
+import { parseConfigText } from '../config/load.js';
+import type { Config } from '../config/schema.js';
+import { createDataset } from '../datasets/registry.js';
+import type { GroundTruthData } from '../datasets/ground_truth.js';
+import type { Framework } from '../frameworks/base.js';
+import { createFramework } from '../frameworks/registry.js';
+import { createConv64 } from '../nn/conv64.js';
+import { UserError } from '../util/errors.js';
+import { Rng, type RngState } from '../util/random.js';
+import { loadCheckpoint, type CheckpointState } from './checkpoint.js';
+
+export interface Session {
+  config: Config;
+  dataset: GroundTruthData;
+  framework: Framework;
+  /** Optimizer steps taken so far. */
+  step: number;
+  /** Streams that advance during training and are saved in checkpoints. */
+  rngs: { data: Rng; noise: Rng };
+  /** Seeded stream for evaluation and pictures, the same for a run and its resumed copy. */
+  evalSeed: number;
+}
+
+export function createSession(config: Config): Session {
+  const root = Rng.fromSeed(config.seed);
+  const init = root.fork('init');
+  const data = root.fork('data');
+  const noise = root.fork('noise');
+  const evalSeed = root.fork('eval').uint32();
+  const dataset = createDataset(config.dataset.name, 'dataset.name');
+  const model = createConv64(config.model.z_dim, dataset.observationShape, init);
+  return { config, dataset, framework: createFramework(config, model), step: 0, rngs: { data, noise }, evalSeed };
+}
+
+/** Rebuilds a session from a checkpoint; `overrides` (`key=value`) may change e.g. train.steps. */
+export function restoreSession(checkpointDir: string, overrides: readonly string[] = []): Session {
+  const state = loadCheckpoint(checkpointDir);
+  try {
+    const config = parseConfigText(stringify(state.config), `${checkpointDir}/manifest.json`, overrides);
+    const session = createSession(config);
+    assignWeights(session.framework, state, checkpointDir);
+    session.framework.optimizer.restore(state.optimizer.iterations, state.optimizer.tensors);
+    session.step = state.step;
+    session.rngs = { data: restoreRng(state.rng, 'data', checkpointDir), noise: restoreRng(state.rng, 'noise', checkpointDir) };
+    return session;
+  } finally {
+    tf.dispose([...state.weights.values()]);
+  }
+}
+
+function restoreRng(saved: Record<string, RngState>, name: string, where: string): Rng {
+  const s = saved?.[name];
+  if (!Array.isArray(s) || s.length !== 4) throw new UserError(`${where}: checkpoint has no '${name}' random state`);
+  return Rng.fromState(s);
+}
+
+function assignWeights(framework: Framework, state: CheckpointState, where: string): void {
+  for (const [name, variable] of framework.model.params) {
+    const saved = state.weights.get(name);
+    if (!saved) throw new UserError(`${where}: checkpoint lacks weight '${name}'`);
+    if (saved.shape.join('x') !== variable.shape.join('x')) {
+      throw new UserError(`${where}: weight '${name}' has shape [${saved.shape}], the model needs [${variable.shape}]`);
+    }
+    variable.assign(saved);
+  }
+}
+
+/** What a checkpoint of this session holds. */
+export function sessionState(session: Session): CheckpointState {
+  return {
+    step: session.step,
+    config: session.config,
+    rng: { data: session.rngs.data.state(), noise: session.rngs.noise.state() },
+    weights: new Map(session.framework.model.params),
+    optimizer: session.framework.optimizer.state(),
+  };
+}
