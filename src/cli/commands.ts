@@ -3,7 +3,7 @@ import type { Command } from '@commander-js/extra-typings';
 import { stringify } from 'yaml';
 import { initBackend, shutdownBackend, type BackendName } from '../backends/select.js';
 import { configToYaml, loadConfig } from '../config/load.js';
-import { ConfigSchema } from '../config/schema.js';
+import { ConfigSchema, METRIC_NAMES } from '../config/schema.js';
 import { datasetNames } from '../datasets/registry.js';
 import { frameworkNames } from '../frameworks/registry.js';
 import { evaluateRun, resumeRun, runExperiment, trainOnly, type RunHooks } from '../train/run.js';
@@ -25,16 +25,20 @@ async function withBackend<T>(program: Program, configured: string, work: () => 
   }
 }
 
-function hooks(): RunHooks & { done(): void } {
+/** Runs `work` with a progress bar and status lines, stopping the bar however the work ends. */
+async function withProgress<T>(work: (hooks: RunHooks) => Promise<T>): Promise<T> {
   const bar = trainingProgressBar();
-  return {
-    onProgress: (e) => bar.update(e),
-    log: (line) => {
-      bar.stop();
-      console.log(line);
-    },
-    done: () => bar.stop(),
-  };
+  try {
+    return await work({
+      onProgress: (e) => bar.update(e),
+      log: (line) => {
+        bar.stop();
+        console.log(line);
+      },
+    });
+  } finally {
+    bar.stop();
+  }
 }
 
 export function registerCommands(program: Program): void {
@@ -47,9 +51,7 @@ export function registerCommands(program: Program): void {
     .action(async (configFile, opts) => {
       const config = loadConfig(configFile, opts.set);
       await withBackend(program, config.backend, async () => {
-        const h = hooks();
-        const result = await runExperiment(config, opts.out, { ...h, overwrite: opts.overwrite });
-        h.done();
+        const result = await withProgress((h) => runExperiment(config, opts.out, { ...h, overwrite: opts.overwrite }));
         console.log(`done: step ${result.step}, metrics in ${opts.out}/metrics.json`);
       });
     });
@@ -65,9 +67,7 @@ export function registerCommands(program: Program): void {
       if (opts.resume) {
         if (configFile || opts.out) throw new UserError('train --resume RUN_DIR takes no config file and no --out');
         await withBackend(program, 'auto', async () => {
-          const h = hooks();
-          const step = await resumeRun(opts.resume as string, opts.set, h);
-          h.done();
+          const step = await withProgress((h) => resumeRun(opts.resume as string, opts.set, h));
           console.log(`done: ${opts.resume} is at step ${step}`);
         });
         return;
@@ -75,9 +75,7 @@ export function registerCommands(program: Program): void {
       if (!configFile || !opts.out) throw new UserError('train needs a config file and --out DIR (or --resume RUN_DIR)');
       const config = loadConfig(configFile, opts.set);
       await withBackend(program, config.backend, async () => {
-        const h = hooks();
-        const step = await trainOnly(config, opts.out as string, { ...h, overwrite: opts.overwrite });
-        h.done();
+        const step = await withProgress((h) => trainOnly(config, opts.out as string, { ...h, overwrite: opts.overwrite }));
         console.log(`done: step ${step}, checkpoint in ${opts.out}/checkpoints`);
       });
     });
@@ -88,7 +86,7 @@ export function registerCommands(program: Program): void {
     .option('--set <key=value>', 'override an eval or viz setting (repeatable)', collect, [] as string[])
     .action(async (runDir, opts) => {
       await withBackend(program, 'auto', async () => {
-        const result = await evaluateRun(runDir, opts.set, { log: (line) => console.log(line) });
+        const result = await withProgress((h) => evaluateRun(runDir, opts.set, h));
         console.log(`done: metrics in ${result.runDir}/metrics.json`);
       });
     });
@@ -105,9 +103,8 @@ export function registerCommands(program: Program): void {
   program.command('list')
     .description('list the datasets, frameworks, metrics and backends that configs can name')
     .action(() => {
-      const metrics = ConfigSchema.shape.eval.unwrap().shape.metrics.unwrap().element.options;
       process.stdout.write(stringify({
-        datasets: datasetNames(), frameworks: frameworkNames(), metrics: [...metrics], backends: ['auto', 'wasm', 'cpu', 'tensorflow'],
+        datasets: datasetNames(), frameworks: frameworkNames(), metrics: [...METRIC_NAMES], backends: ['auto', 'wasm', 'cpu', 'tensorflow'],
       }));
     });
 }

@@ -10,6 +10,7 @@ export function trainingProgressBar(): { update(e: ProgressEvent): void; stop():
     notTTYSchedule: 5000,
     etaBuffer: 50,
     hideCursor: true,
+    stream: process.stdout,
   }, cliProgress.Presets.shades_classic);
   let started = false;
   return {

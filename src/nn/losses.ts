@@ -20,9 +20,19 @@ export function decodedToImage(kind: ReconLoss, decoded: tf.Tensor4D): tf.Tensor
   return kind === 'bernoulli' ? tf.sigmoid(decoded) : tf.clipByValue(decoded, 0, 1);
 }
 
+/** KL(q(z|x) || N(0, I)) of every latent of every example, shape [batch, zDim]. */
+function klElements({ mu, logvar }: Posterior): tf.Tensor2D {
+  return tf.mul(0.5, tf.sub(tf.sub(tf.add(tf.square(mu), tf.exp(logvar)), logvar), 1));
+}
+
 /** KL(q(z|x) || N(0, I)) per example, shape [batch]. */
-export function klPerExample({ mu, logvar }: Posterior): tf.Tensor1D {
-  return tf.mul(0.5, tf.sum(tf.sub(tf.sub(tf.add(tf.square(mu), tf.exp(logvar)), logvar), 1), 1));
+export function klPerExample(q: Posterior): tf.Tensor1D {
+  return tf.sum(klElements(q), 1);
+}
+
+/** Mean KL of each latent dimension over the batch, shape [zDim]: ~0 for a collapsed latent. */
+export function klPerDimension(q: Posterior): tf.Tensor1D {
+  return tf.mean(klElements(q), 0);
 }
 
 export function klLoss(q: Posterior): tf.Scalar {

@@ -41,6 +41,7 @@ function prepareRunDir(runDir: string, overwrite: boolean): void {
 
 async function trainSession(session: Session, runDir: string, hooks: RunHooks): Promise<void> {
   const writer = new SummaryWriter(path.join(runDir, 'tensorboard'));
+  if (session.step > 0) writer.sessionStart(session.step + 1);
   try {
     await train(session, { runDir, writer, onProgress: hooks.onProgress });
   } finally {
@@ -75,49 +76,46 @@ export async function evaluateAndDraw(session: Session, runDir: string, hooks: R
   }
 }
 
-export async function runExperiment(config: Config, runDir: string, opts: RunHooks & { overwrite?: boolean } = {}): Promise<RunResult> {
-  prepareRunDir(runDir, opts.overwrite ?? false);
-  writeFileAtomic(path.join(runDir, 'config.yaml'), configToYaml(config));
-  const session = createSession(config);
+/** Disposes the session's tensors however the work ends. */
+async function using<T>(session: Session, work: (session: Session) => Promise<T>): Promise<T> {
   try {
-    await trainSession(session, runDir, opts);
-    return await evaluateAndDraw(session, runDir, opts);
+    return await work(session);
   } finally {
     session.framework.dispose();
   }
 }
 
-/** Trains from a config without evaluating (the `train` command). */
-export async function trainOnly(config: Config, runDir: string, opts: RunHooks & { overwrite?: boolean } = {}): Promise<number> {
-  prepareRunDir(runDir, opts.overwrite ?? false);
+function startRun(config: Config, runDir: string, overwrite: boolean): Session {
+  prepareRunDir(runDir, overwrite);
   writeFileAtomic(path.join(runDir, 'config.yaml'), configToYaml(config));
-  const session = createSession(config);
-  try {
+  return createSession(config);
+}
+
+export async function runExperiment(config: Config, runDir: string, opts: RunHooks & { overwrite?: boolean } = {}): Promise<RunResult> {
+  return using(startRun(config, runDir, opts.overwrite ?? false), async (session) => {
+    await trainSession(session, runDir, opts);
+    return evaluateAndDraw(session, runDir, opts);
+  });
+}
+
+/** Trains from a config without evaluating (the `train` command); returns the step reached. */
+export async function trainOnly(config: Config, runDir: string, opts: RunHooks & { overwrite?: boolean } = {}): Promise<number> {
+  return using(startRun(config, runDir, opts.overwrite ?? false), async (session) => {
     await trainSession(session, runDir, opts);
     return session.step;
-  } finally {
-    session.framework.dispose();
-  }
+  });
 }
 
 /** Continues a run from its latest checkpoint up to train.steps (optionally raised by overrides). */
 export async function resumeRun(runDir: string, overrides: readonly string[] = [], hooks: RunHooks = {}): Promise<number> {
-  const session = restoreSession(latestCheckpoint(runDir), overrides);
-  try {
+  return using(restoreSession(latestCheckpoint(runDir), overrides), async (session) => {
     writeFileAtomic(path.join(runDir, 'config.yaml'), configToYaml(session.config));
     await trainSession(session, runDir, hooks);
     return session.step;
-  } finally {
-    session.framework.dispose();
-  }
+  });
 }
 
 /** Recomputes metrics and pictures from a run's latest checkpoint. */
 export async function evaluateRun(runDir: string, overrides: readonly string[] = [], hooks: RunHooks = {}): Promise<RunResult> {
-  const session = restoreSession(latestCheckpoint(runDir), overrides);
-  try {
-    return await evaluateAndDraw(session, runDir, hooks);
-  } finally {
-    session.framework.dispose();
-  }
+  return using(restoreSession(latestCheckpoint(runDir), overrides), (session) => evaluateAndDraw(session, runDir, hooks));
 }

@@ -108,11 +108,17 @@ function frameRecord(data: Uint8Array): Uint8Array {
 // Field numbers below are those of tensorflow/core/util/event.proto and
 // tensorflow/core/framework/summary.proto.
 
-function encodeEvent(step: number | null, content: { fileVersion: string } | { summaryValue: Uint8Array }): Uint8Array {
+/** SessionLog.SessionStatus START: TensorBoard drops the events of any step at or after it. */
+const SESSION_START = 1;
+
+type EventContent = { fileVersion: string } | { summaryValue: Uint8Array } | { sessionStatus: number };
+
+function encodeEvent(step: number | null, content: EventContent): Uint8Array {
   const event = new ProtoWriter().double(1, Date.now() / 1000);
   if (step !== null) event.varint(2, step);
   if ('fileVersion' in content) event.string(3, content.fileVersion);
-  else event.bytes(5, new ProtoWriter().bytes(1, content.summaryValue).finish());
+  else if ('summaryValue' in content) event.bytes(5, new ProtoWriter().bytes(1, content.summaryValue).finish());
+  else event.bytes(6, new ProtoWriter().varint(1, content.sessionStatus).finish());
   return event.finish();
 }
 
@@ -202,6 +208,16 @@ export class SummaryWriter {
     this.fd = fd;
     this.filePath = filePath;
     this.append(encodeEvent(null, { fileVersion: FILE_VERSION }));
+  }
+
+  /**
+   * Marks a restart at `step` (a run resumed from a checkpoint): TensorBoard then discards what
+   * earlier event files logged for this step and later ones, the part of the curve a killed run
+   * wrote after its last checkpoint, so the resumed curve is not drawn twice.
+   */
+  sessionStart(step: number): void {
+    checkStep(step);
+    this.append(encodeEvent(step, { sessionStatus: SESSION_START }));
   }
 
   /** Stored as a 32-bit float, the precision TensorBoard's scalar summaries have. */

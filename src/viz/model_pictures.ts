@@ -1,10 +1,12 @@
 // The pictures of a trained model: reconstructions (inputs above, reconstructions below), a still
 // latent traversal and an animated one (one row per latent, several base images per row, the
-// latent swept across its range and back). All draws come from the session's evaluation seed.
+// latent swept across its range and back). Rows are ordered by each latent's mean KL, so the
+// latents the model uses come first and the collapsed ones (KL ~ 0) last. All draws come from
+// the session's evaluation seed.
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { renderBatch, sampleFactors } from '../datasets/ground_truth.js';
-import { decodedToImage } from '../nn/losses.js';
+import { decodedToImage, klPerDimension } from '../nn/losses.js';
 import type { Session } from '../train/session.js';
 import { Rng } from '../util/random.js';
 import type { SummaryWriter } from '../util/tensorboard.js';
@@ -14,6 +16,8 @@ import { encodePng, writePng } from './png.js';
 import { pingPong, reconstructionGrid, traversalFrames, traversalGrid, traversalLatents, traversalValues } from './traversal.js';
 
 const TRAVERSAL_BASES = 4;
+/** Images whose posteriors rank the latents by KL. */
+const KL_SAMPLE = 256;
 
 function splitImages(pixels: Float32Array, n: number, [height, width, channels]: readonly [number, number, number]): Image[] {
   const size = height * width * channels;
@@ -31,6 +35,15 @@ function decodeToImages(session: Session, latents: Float32Array, n: number): Ima
 function encodeMeans(session: Session, images: Float32Array, n: number): Float32Array {
   const { model } = session.framework;
   return tf.tidy(() => model.encode(tf.tensor4d(images, [n, ...model.imageShape])).mu.dataSync()) as Float32Array;
+}
+
+/** Latent dimensions from the largest mean KL to the smallest. */
+function latentsByKl(session: Session, rng: Rng): number[] {
+  const { dataset } = session;
+  const { model } = session.framework;
+  const images = renderBatch(dataset, sampleFactors(dataset.factorSizes, KL_SAMPLE, rng), KL_SAMPLE);
+  const kl = tf.tidy(() => klPerDimension(model.encode(tf.tensor4d(images, [KL_SAMPLE, ...model.imageShape]))).dataSync());
+  return Array.from(kl.keys()).sort((a, b) => kl[b] - kl[a]);
 }
 
 /** Writes the pictures into `runDir` (and the reconstructions to TensorBoard); returns the paths. */
@@ -53,7 +66,7 @@ export function writeModelPictures(session: Session, runDir: string, writer?: Su
 
   const values = traversalValues(config.viz.traversal_steps, config.viz.traversal_limit);
   const rows: Image[][] = [];
-  for (let d = 0; d < zDim; d++) {
+  for (const d of latentsByKl(session, rng)) {
     for (let b = 0; b < TRAVERSAL_BASES; b++) {
       const base = means.slice(b * zDim, (b + 1) * zDim);
       rows.push(decodeToImages(session, traversalLatents(base, d, values), values.length));

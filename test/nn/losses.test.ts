@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-import { klLoss, klPerExample, reconstructionLoss } from '../../src/nn/losses.js';
+import { klLoss, klPerDimension, klPerExample, reconstructionLoss } from '../../src/nn/losses.js';
 
 const close = (a: number, b: number, tol = 1e-5) => assert.ok(Math.abs(a - b) <= tol * Math.max(1, Math.abs(b)), `${a} vs ${b}`);
 
@@ -39,4 +39,12 @@ test('KL to the standard normal matches the closed form 1/2 sum(mu^2 + s^2 - log
   close(perExample[1], per(2) + per(3));
   close(klLoss(q).dataSync()[0], (per(0) + per(1) + per(2) + per(3)) / 2);
   assert.equal(per(0), 0);
+});
+
+test('per-dimension KL averages each latent over the batch', async () => {
+  await tf.setBackend('cpu');
+  const q = { mu: tf.tensor2d([1, 0, 3, 0], [2, 2]), logvar: tf.tensor2d([0, 0, 0, Math.log(2)], [2, 2]) };
+  const kl = klPerDimension(q).dataSync();
+  close(kl[0], (0.5 * 1 + 0.5 * 9) / 2);
+  close(kl[1], (0 + 0.5 * (2 - Math.log(2) - 1)) / 2);
 });

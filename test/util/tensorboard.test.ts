@@ -250,3 +250,15 @@ test('invalid steps and non-finite histogram values are rejected', () => {
   assert.throws(() => writer.histogram('weights', [], 1), /no values/);
   writer.close();
 });
+
+test('a session restart is an Event with session_log.status = START at its step', () => {
+  const writer = new SummaryWriter(tempLogDir());
+  writer.sessionStart(501);
+  writer.close();
+  const events = readRecords(readEventFile(writer.filePath)).map(parseEvent);
+  assert.equal(events.length, 2);
+  assert.equal(events[1].step, 501);
+  assert.equal(events[1].value, null);
+  const sessionLog = parseMessage(only(events[1].fields, 6));
+  assert.equal(asInt(only(sessionLog, 1)), 1);
+});

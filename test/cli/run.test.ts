@@ -1,0 +1,65 @@
+// The main job end to end through the CLI, on a config small enough for a test.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { GifReader } from 'omggif';
+import { PNG } from 'pngjs';
+import { parse } from 'yaml';
+import { runCli, tempDir, TINY_CONFIG, writeConfig } from './helpers.js';
+
+test('run trains, evaluates and writes config, checkpoint, metrics, pictures and TensorBoard logs', () => {
+  const dir = tempDir('run');
+  const out = path.join(dir, 'run');
+  const r = runCli(['run', writeConfig(dir, TINY_CONFIG), '--out', out]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /^backend: wasm( \(\d threads\))?$/m);
+  assert.match(r.stdout, /train .* 6\/6 \| [\d.]+ steps\/s \| ETA/);
+
+  const resolved = parse(fs.readFileSync(path.join(out, 'config.yaml'), 'utf8'));
+  assert.equal(resolved.train.steps, 6);
+  assert.equal(resolved.train.adam_beta2, 0.999);
+
+  assert.equal(fs.readFileSync(path.join(out, 'checkpoints', 'latest'), 'utf8').trim(), 'step-0000006');
+  assert.deepEqual(fs.readdirSync(path.join(out, 'checkpoints')).sort(), ['latest', 'step-0000004', 'step-0000006']);
+
+  const metrics = JSON.parse(fs.readFileSync(path.join(out, 'metrics.json'), 'utf8'));
+  assert.equal(metrics.step, 6);
+  const mig = metrics.metrics.mig.discrete_mig;
+  assert.ok(mig >= 0 && mig <= 1, `MIG ${mig}`);
+  const fv = metrics.metrics.factor_vae;
+  for (const key of ['train_accuracy', 'eval_accuracy']) assert.ok(fv[key] >= 0 && fv[key] <= 1, `${key} ${fv[key]}`);
+  assert.ok(Number.isInteger(fv.num_active_dims) && fv.num_active_dims >= 0 && fv.num_active_dims <= 10);
+
+  // 4 inputs above 4 reconstructions, 64 px each with 2 px padding around every cell.
+  const png = PNG.sync.read(fs.readFileSync(path.join(out, 'reconstructions.png')));
+  assert.equal(png.width, 4 * 66 + 2);
+  assert.equal(png.height, 2 * 66 + 2);
+
+  // 3 traversal values swept forward and back: 4 frames of 10 latent rows x 4 base images.
+  const gif = new GifReader(new Uint8Array(fs.readFileSync(path.join(out, 'traversals.gif'))));
+  assert.equal(gif.numFrames(), 4);
+  assert.equal(gif.width, 4 * 66 + 2);
+  assert.equal(gif.height, 10 * 66 + 2);
+  const still = PNG.sync.read(fs.readFileSync(path.join(out, 'traversals.png')));
+  assert.equal(still.width, 3 * 66 + 2);
+  assert.equal(still.height, 10 * 66 + 2);
+
+  const events = fs.readdirSync(path.join(out, 'tensorboard')).filter((f) => f.startsWith('events.out.tfevents.'));
+  assert.ok(events.length >= 1);
+  const logged = Buffer.concat(events.map((f) => fs.readFileSync(path.join(out, 'tensorboard', f)))).toString('latin1');
+  for (const tag of ['train/loss', 'train/recon', 'train/kl', 'train/steps_per_second', 'eval/mig/discrete_mig', 'eval/factor_vae/eval_accuracy', 'reconstructions']) {
+    assert.ok(logged.includes(tag), `TensorBoard tag ${tag} missing`);
+  }
+});
+
+test('run refuses a directory that already holds a run unless --overwrite is given', () => {
+  const dir = tempDir('rerun');
+  const out = path.join(dir, 'run');
+  const config = writeConfig(dir, TINY_CONFIG.replace('steps: 6', 'steps: 2'));
+  assert.equal(runCli(['train', config, '--out', out]).status, 0);
+  const again = runCli(['train', config, '--out', out]);
+  assert.equal(again.status, 1);
+  assert.match(again.stderr, /already holds a run; resume it with `disentangle train --resume/);
+  assert.equal(runCli(['train', config, '--out', out, '--overwrite']).status, 0);
+});

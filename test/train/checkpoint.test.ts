@@ -1,0 +1,68 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import { ConfigSchema } from '../../src/config/schema.js';
+import { latestCheckpoint, loadCheckpoint, saveCheckpoint, type CheckpointState } from '../../src/train/checkpoint.js';
+import { UserError } from '../../src/util/errors.js';
+import { Rng } from '../../src/util/random.js';
+
+function state(step: number): CheckpointState {
+  return {
+    step,
+    config: ConfigSchema.parse({ seed: 9 }),
+    rng: { data: Rng.fromSeed(step).state() },
+    weights: new Map<string, tf.Tensor>([
+      ['encoder/w', tf.tensor2d([1, 2, 3, step], [2, 2])],
+      ['encoder/b', tf.tensor1d([-0.5, 0.25])],
+    ]),
+    optimizer: { iterations: step, tensors: new Map([['encoder/w/m', tf.tensor2d([0.1, 0.2, 0.3, 0.4], [2, 2])]]) },
+  };
+}
+
+const runDir = () => fs.mkdtempSync(path.join(os.tmpdir(), 'disentangle-ckpt-'));
+
+test('a saved checkpoint loads back with the same step, config, random state and tensors', async () => {
+  await tf.setBackend('cpu');
+  const dir = runDir();
+  const saved = state(40);
+  const where = await saveCheckpoint(dir, saved, 2);
+  assert.equal(latestCheckpoint(dir), where);
+  const loaded = loadCheckpoint(where);
+  assert.equal(loaded.step, 40);
+  assert.deepEqual(loaded.config, saved.config);
+  assert.deepEqual(loaded.rng, saved.rng);
+  assert.deepEqual(loaded.optimizer.iterations, 40);
+  for (const [name, t] of saved.weights) assert.deepEqual(loaded.weights.get(name)?.arraySync(), t.arraySync());
+  assert.deepEqual(loaded.optimizer.tensors.get('encoder/w/m')?.dataSync(), saved.optimizer.tensors.get('encoder/w/m')?.dataSync());
+  const manifest = JSON.parse(fs.readFileSync(path.join(where, 'manifest.json'), 'utf8'));
+  assert.deepEqual(manifest.weightsManifest[0].paths, ['weights.bin']);
+  assert.deepEqual(manifest.weightsManifest[0].weights.map((w: { name: string }) => w.name), ['encoder/w', 'encoder/b']);
+});
+
+test('only the newest checkpoints are kept, and no temporary directory is left behind', async () => {
+  await tf.setBackend('cpu');
+  const dir = runDir();
+  for (const step of [10, 20, 30, 40]) await saveCheckpoint(dir, state(step), 2);
+  assert.deepEqual(fs.readdirSync(path.join(dir, 'checkpoints')).sort(), ['latest', 'step-0000030', 'step-0000040']);
+  assert.equal(loadCheckpoint(latestCheckpoint(dir)).step, 40);
+});
+
+test('truncated weights, a missing file and a foreign manifest are one-line UserErrors naming the file', async () => {
+  await tf.setBackend('cpu');
+  const dir = runDir();
+  const where = await saveCheckpoint(dir, state(5), 2);
+  const weights = path.join(where, 'weights.bin');
+  fs.truncateSync(weights, 10);
+  assert.throws(() => loadCheckpoint(where), (e: unknown) => e instanceof UserError
+    && e.message.startsWith(weights) && /is 10 bytes, the manifest needs 24 \(truncated or corrupt\)/.test(e.message));
+  fs.rmSync(weights);
+  assert.throws(() => loadCheckpoint(where), /weights\.bin: weights file is missing/);
+  fs.writeFileSync(path.join(where, 'manifest.json'), '{"format": "something-else"}');
+  assert.throws(() => loadCheckpoint(where), /not a disentangle checkpoint manifest/);
+  fs.writeFileSync(path.join(dir, 'checkpoints', 'latest'), 'step-0000099\n');
+  assert.throws(() => latestCheckpoint(dir), /names step-0000099, which does not exist/);
+});
