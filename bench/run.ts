@@ -23,9 +23,11 @@ const backends = ['wasm', ...(tfjsNodeInstalled ? ['tensorflow'] : [])];
 const ours = backends.map((b) => runJson(process.execPath, ['--import', 'tsx', 'bench/train_throughput.ts', '--backend', b]))
   .filter((r): r is Record<string, unknown> => r !== null);
 
-const torchAvailable = fs.existsSync(torchScript) && spawnSync('python3', ['-c', 'import torch']).status === 0;
+// Debian's python3-torch lives under /usr/bin/python3, which a pyenv or venv python3 on PATH hides.
+const python = ['/usr/bin/python3', 'python3'].find((p) => spawnSync(p, ['-c', 'import torch']).status === 0);
+const torchAvailable = fs.existsSync(torchScript) && python !== undefined;
 const torch = torchAvailable
-  ? [1, 2].map((t) => runJson('python3', [torchScript, '--threads', String(t)])).filter((r) => r !== null)
+  ? [1, 2].map((t) => runJson(python as string, [torchScript, '--threads', String(t)])).filter((r) => r !== null)
   : [];
 const torchBest = Math.max(0, ...torch.map((r) => ((r as { train_img_per_s: { median: number } }).train_img_per_s.median)));
 
