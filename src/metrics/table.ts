@@ -76,3 +76,26 @@ export function codeColumn(table: FactorCodeTable, i: number): Float64Array {
   for (let r = 0; r < table.n; r++) out[r] = table.codes[r * table.numCodes + i];
   return out;
 }
+
+/** The first `count` rows, or the rows from `start` on: contiguous row ranges share the layout. */
+export function tableRows(table: FactorCodeTable, start: number, end: number = table.n): FactorCodeTable {
+  if (!(start >= 0 && end <= table.n && start <= end)) throw new RangeError(`rows ${start}..${end} are outside 0..${table.n}`);
+  return {
+    n: end - start,
+    numFactors: table.numFactors,
+    numCodes: table.numCodes,
+    factors: table.factors.slice(start * table.numFactors, end * table.numFactors),
+    codes: table.codes.slice(start * table.numCodes, end * table.numCodes),
+  };
+}
+
+/**
+ * disentanglement_lib's `split_train_test` on fixed data: train = the first ceil(N * fraction)
+ * rows, evaluated in IEEE double (24 * 0.7 = 16.799999999999997 gives 17), test = the rest; no
+ * shuffling.
+ */
+export function splitTrainTest(table: FactorCodeTable, trainFraction: number): { train: FactorCodeTable; test: FactorCodeTable } {
+  if (!(trainFraction > 0 && trainFraction <= 1)) throw new RangeError(`train fraction must be in (0, 1], got ${trainFraction}`);
+  const nTrain = Math.ceil(table.n * trainFraction);
+  return { train: tableRows(table, 0, nTrain), test: tableRows(table, nTrain) };
+}
