@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { initBackend, shutdownBackend, type BackendName } from '../src/backends/select.js';
 import { BetaVae } from '../src/frameworks/beta_vae.js';
 import { createConv64 } from '../src/nn/conv64.js';
-import { meanEncoder } from '../src/train/evaluate.js';
+import { representationEncoder } from '../src/train/evaluate.js';
 import { Rng } from '../src/util/random.js';
 import { timedWindows } from './timing.js';
 
@@ -35,7 +35,7 @@ const framework = new BetaVae(createConv64(10, [64, 64, 1], rng), {
 }, 4);
 const pool = Array.from({ length: 4 }, () => tf.tensor4d(randomBinaryImages(rng, BATCH), [BATCH, 64, 64, 1]));
 const encodePool = Array.from({ length: 2 }, () => randomBinaryImages(rng, ENCODE_BATCH));
-const encode = meanEncoder(framework.model);
+const encode = representationEncoder(framework.model);
 let step = 0;
 const opts = { warmup: 3, windows: Number(args.windows), windowSeconds: Number(args['window-seconds']) };
 

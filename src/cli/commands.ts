@@ -8,6 +8,7 @@ import { datasetNames } from '../datasets/registry.js';
 import { frameworkNames } from '../frameworks/registry.js';
 import { evaluateRun, resumeRun, runExperiment, trainOnly, type RunHooks } from '../train/run.js';
 import { UserError } from '../util/errors.js';
+import { runMetricsCommand } from './metrics_command.js';
 import { trainingProgressBar } from './progress.js';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -80,8 +81,9 @@ export function registerCommands(program: Program): void {
       });
     });
 
-  program.command('evaluate')
-    .description("compute a run's metrics and pictures from its latest checkpoint")
+  program.command('eval')
+    .alias('evaluate')
+    .description("compute a run's metrics and pictures from its latest checkpoint (e.g. --set eval.metrics=[dci,sap])")
     .argument('<runDir>', 'run directory')
     .option('--set <key=value>', 'override an eval or viz setting (repeatable)', collect, [] as string[])
     .action(async (runDir, opts) => {
@@ -90,6 +92,14 @@ export function registerCommands(program: Program): void {
         console.log(`done: metrics in ${result.runDir}/metrics.json`);
       });
     });
+
+  program.command('metrics')
+    .description('compute disentanglement metrics on a fixed table of factors and codes (JSON: {factors, codes, train_frac?, seed?})')
+    .argument('<input>', 'JSON file in the format of ../shared/reference/*.input.json')
+    .option('--out <file>', 'write the results here (JSON) instead of to stdout')
+    .option('--metrics <names>', 'comma-separated subset, e.g. mig,dci,sap')
+    .option('--details', 'include intermediate matrices (MI, importance, score matrices, votes)')
+    .action((input, opts) => runMetricsCommand(input, opts));
 
   program.command('config')
     .description('validate a config and print it with every default filled in')

@@ -4,7 +4,14 @@ import { z } from 'zod';
 
 const positiveInt = z.number().int().positive();
 
-export const METRIC_NAMES = ['mig', 'factor_vae'] as const;
+/** disentanglement_lib's study metrics: the default evaluation. */
+export const LIBRARY_METRICS = [
+  'mig', 'factor_vae', 'beta_vae', 'dci', 'sap', 'modularity_explicitness', 'irs', 'unsupervised',
+] as const;
+/** The MSc research metrics and disent's flatness: opt-in, each encodes ~10^5 traversal images. */
+export const TRAVERSAL_METRICS = ['linearity', 'distances', 'flatness'] as const;
+export const METRIC_NAMES = [...LIBRARY_METRICS, ...TRAVERSAL_METRICS] as const;
+export const REPRESENTATIONS = ['mean', 'sampled'] as const;
 
 export const FactorVaeSettingsSchema = z.strictObject({
   batch_size: positiveInt.default(64).describe('points per vote (disentanglement_lib: 64)'),
@@ -16,6 +23,51 @@ export const FactorVaeSettingsSchema = z.strictObject({
 
 export const MigSettingsSchema = z.strictObject({
   num_train: positiveInt.default(10000).describe('points sampled for the mutual information'),
+  num_bins: positiveInt.default(20).describe('histogram bins per code dimension'),
+});
+
+export const BetaVaeSettingsSchema = z.strictObject({
+  batch_size: positiveInt.default(64).describe('pairs averaged into one training point'),
+  num_train: positiveInt.default(10000).describe('points the logistic regression is fitted on'),
+  num_eval: positiveInt.default(5000).describe('points its accuracy is measured on'),
+});
+
+/** DCI, SAP and modularity/explicitness fit on a train sample and score on a test sample. */
+const trainTest = {
+  num_train: positiveInt.default(10000).describe('points sampled to fit'),
+  num_test: positiveInt.default(5000).describe('points sampled to score'),
+};
+
+export const DciSettingsSchema = z.strictObject({ ...trainTest });
+
+export const SapSettingsSchema = z.strictObject({
+  ...trainTest,
+  continuous_factors: z.boolean().default(false).describe('score factors by R^2 of a linear fit instead of LinearSVC accuracy'),
+});
+
+export const ModularitySettingsSchema = z.strictObject({
+  ...trainTest,
+  num_bins: positiveInt.default(20).describe('histogram bins per code dimension'),
+});
+
+export const IrsSettingsSchema = z.strictObject({
+  num_train: positiveInt.default(10000).describe('points sampled'),
+  diff_quantile: z.number().gt(0).max(1).default(0.99).describe('quantile of the interventional deviations'),
+  num_bins: positiveInt.default(20).describe('histogram bins per factor'),
+});
+
+export const TraversalSettingsSchema = z.strictObject({
+  repeats: positiveInt.default(1024).describe('random factor traversals per factor (disent: 1024)'),
+});
+
+export const DistancesSettingsSchema = z.strictObject({
+  repeats: positiveInt.default(1024).describe('random factor traversals per factor (disent: 1024)'),
+  num_samples: positiveInt.default(64).describe('triplets drawn per traversal'),
+  global_subset_size: positiveInt.default(32).describe('random points per global subset'),
+});
+
+export const UnsupervisedSettingsSchema = z.strictObject({
+  num_train: positiveInt.default(10000).describe('points sampled'),
   num_bins: positiveInt.default(20).describe('histogram bins per code dimension'),
 });
 
@@ -50,10 +102,22 @@ export const ConfigSchema = z.strictObject({
     log_every: positiveInt.default(10).describe('steps between TensorBoard scalar records'),
   }).prefault({}),
   eval: z.strictObject({
-    metrics: z.array(z.enum(METRIC_NAMES)).default(['mig', 'factor_vae']).describe('metrics computed after training'),
+    metrics: z.array(z.enum(METRIC_NAMES)).default([...LIBRARY_METRICS])
+      .describe("metrics computed after training; the default is disentanglement_lib's study suite"),
+    representations: z.array(z.enum(REPRESENTATIONS)).min(1).default([...REPRESENTATIONS])
+      .describe('mean: the encoder mean; sampled: one draw from q(z|x) (the library reports both)'),
     batch_size: positiveInt.default(256).describe('images per encoder call while evaluating'),
     mig: MigSettingsSchema.prefault({}),
     factor_vae: FactorVaeSettingsSchema.prefault({}),
+    beta_vae: BetaVaeSettingsSchema.prefault({}),
+    dci: DciSettingsSchema.prefault({}),
+    sap: SapSettingsSchema.prefault({}),
+    modularity_explicitness: ModularitySettingsSchema.prefault({}),
+    irs: IrsSettingsSchema.prefault({}),
+    unsupervised: UnsupervisedSettingsSchema.prefault({}),
+    linearity: TraversalSettingsSchema.prefault({}),
+    flatness: TraversalSettingsSchema.prefault({}),
+    distances: DistancesSettingsSchema.prefault({}),
   }).prefault({}),
   viz: z.strictObject({
     num_reconstructions: positiveInt.max(64).default(8),

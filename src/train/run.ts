@@ -6,6 +6,7 @@ import { configToYaml } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import { UserError } from '../util/errors.js';
 import { ensureWritableDir, writeFileAtomic } from '../util/files.js';
+import { encodeJson } from '../util/json.js';
 import { SummaryWriter } from '../util/tensorboard.js';
 import { writeModelPictures } from '../viz/model_pictures.js';
 import { checkpointsDir, latestCheckpoint } from './checkpoint.js';
@@ -58,14 +59,15 @@ export async function evaluateAndDraw(session: Session, runDir: string, hooks: R
     dataset: session.config.dataset.name,
     framework: session.config.framework.name,
     seed: session.config.seed,
-    metrics,
+    metrics: metrics.values,
+    errors: metrics.errors,
   };
-  writeFileAtomic(metricsFile, `${JSON.stringify(summary, (_k, v) => (Number.isNaN(v) ? 'NaN' : v), 2)}\n`);
+  writeFileAtomic(metricsFile, encodeJson(summary));
   const writer = new SummaryWriter(path.join(runDir, 'tensorboard'));
   try {
-    for (const [metric, values] of Object.entries(metrics)) {
-      for (const [key, value] of Object.entries(values)) {
-        if (typeof value === 'number') writer.scalar(`eval/${metric}/${key}`, value, session.step);
+    for (const [representation, byMetric] of Object.entries(metrics.values)) {
+      for (const [metric, values] of Object.entries(byMetric)) {
+        for (const [key, value] of Object.entries(values)) writer.scalar(`eval/${representation}/${metric}/${key}`, value, session.step);
       }
     }
     const pictures = writeModelPictures(session, runDir, writer);

@@ -32,6 +32,7 @@ train:
   log_every: 2
 eval:
   metrics: [mig, factor_vae]
+  representations: [mean, sampled]
   batch_size: 64
   mig:
     num_train: 300

@@ -25,11 +25,15 @@ test('run trains, evaluates and writes config, checkpoint, metrics, pictures and
 
   const metrics = JSON.parse(fs.readFileSync(path.join(out, 'metrics.json'), 'utf8'));
   assert.equal(metrics.step, 6);
-  const mig = metrics.metrics.mig.discrete_mig;
-  assert.ok(mig >= 0 && mig <= 1, `MIG ${mig}`);
-  const fv = metrics.metrics.factor_vae;
-  for (const key of ['train_accuracy', 'eval_accuracy']) assert.ok(fv[key] >= 0 && fv[key] <= 1, `${key} ${fv[key]}`);
-  assert.ok(Number.isInteger(fv.num_active_dims) && fv.num_active_dims >= 0 && fv.num_active_dims <= 10);
+  for (const representation of ['mean', 'sampled']) {
+    const mig = metrics.metrics[representation].mig.discrete_mig;
+    assert.ok(mig >= 0 && mig <= 1, `MIG ${mig}`);
+    const fv = metrics.metrics[representation].factor_vae;
+    for (const key of ['train_accuracy', 'eval_accuracy']) assert.ok(fv[key] >= 0 && fv[key] <= 1, `${key} ${fv[key]}`);
+    assert.ok(Number.isInteger(fv.num_active_dims) && fv.num_active_dims >= 0 && fv.num_active_dims <= 10);
+  }
+  assert.notEqual(metrics.metrics.mean.mig.discrete_mig, metrics.metrics.sampled.mig.discrete_mig);
+  assert.deepEqual(metrics.errors, { mean: {}, sampled: {} });
 
   // 4 inputs above 4 reconstructions, 64 px each with 2 px padding around every cell.
   const png = PNG.sync.read(fs.readFileSync(path.join(out, 'reconstructions.png')));
@@ -48,7 +52,7 @@ test('run trains, evaluates and writes config, checkpoint, metrics, pictures and
   const events = fs.readdirSync(path.join(out, 'tensorboard')).filter((f) => f.startsWith('events.out.tfevents.'));
   assert.ok(events.length >= 1);
   const logged = Buffer.concat(events.map((f) => fs.readFileSync(path.join(out, 'tensorboard', f)))).toString('latin1');
-  for (const tag of ['train/loss', 'train/recon', 'train/kl', 'train/steps_per_second', 'eval/mig/discrete_mig', 'eval/factor_vae/eval_accuracy', 'reconstructions']) {
+  for (const tag of ['train/loss', 'train/recon', 'train/kl', 'train/steps_per_second', 'eval/mean/mig/discrete_mig', 'eval/sampled/factor_vae/eval_accuracy', 'reconstructions']) {
     assert.ok(logged.includes(tag), `TensorBoard tag ${tag} missing`);
   }
 });
