@@ -67,3 +67,24 @@ test('run refuses a directory that already holds a run unless --overwrite is giv
   assert.match(again.stderr, /already holds a run; resume it with `disentangle train --resume/);
   assert.equal(runCli(['train', config, '--out', out, '--overwrite']).status, 0);
 });
+
+test('eval computes every metric, the MSc ones included, on a run and records what it cannot compute', () => {
+  const dir = tempDir('eval');
+  const out = path.join(dir, 'run');
+  assert.equal(runCli(['train', writeConfig(dir, TINY_CONFIG.replace('steps: 6', 'steps: 2')), '--out', out]).status, 0);
+  const all = ['mig', 'factor_vae', 'beta_vae', 'dci', 'sap', 'modularity_explicitness', 'irs', 'unsupervised', 'linearity', 'flatness', 'distances'];
+  const r = runCli(['eval', out, '--set', `eval.metrics=[${all.join(',')}]`, '--set', 'eval.representations=[mean]',
+    '--set', 'eval.beta_vae={num_train: 60, num_eval: 30, batch_size: 8}', '--set', 'eval.dci={num_train: 200, num_test: 100}',
+    '--set', 'eval.sap={num_train: 200, num_test: 100}', '--set', 'eval.modularity_explicitness={num_train: 200, num_test: 100}',
+    '--set', 'eval.irs.num_train=200', '--set', 'eval.unsupervised.num_train=200',
+    '--set', 'eval.linearity.repeats=4', '--set', 'eval.flatness.repeats=4', '--set', 'eval.distances={repeats: 4, num_samples: 8, global_subset_size: 8}']);
+  assert.equal(r.status, 0, r.stderr);
+  const metrics = JSON.parse(fs.readFileSync(path.join(out, 'metrics.json'), 'utf8'));
+  for (const metric of all) {
+    const values = metrics.metrics.mean[metric];
+    assert.ok(values !== undefined || metrics.errors.mean[metric], `${metric}: neither values nor a reason`);
+    if (values) for (const [key, v] of Object.entries(values)) assert.equal(typeof v === 'number' || v === 'NaN', true, `${metric}.${key} = ${v}`);
+  }
+  assert.ok(metrics.metrics.mean.dci.informativeness_train >= 0);
+  assert.ok('linearity.axis_alignment.var' in metrics.metrics.mean.linearity);
+});

@@ -143,9 +143,9 @@ test('a test set without one of the train classes, or with an unseen class, is r
     [[0.1], [1.2], [2.1], [-0.1], [0.9], [1.8]],
   );
   const missing = tableFromRows([[0], [1]], [[0], [1]]);
-  assert.throws(() => computeModularityExplicitness(train, missing), /factor 0 on the test rows.*\[0, 1\].*\[0, 1, 2\]/);
+  assert.throws(() => computeModularityExplicitness(train, missing), /factor 0 on the test rows: the labels lack class 2 of the training set/);
   const unseen = tableFromRows([[0], [1], [3]], [[0], [1], [3]]);
-  assert.throws(() => computeModularityExplicitness(train, unseen), /factor 0 on the test rows.*\[0, 1, 3\]/);
+  assert.throws(() => computeModularityExplicitness(train, unseen), /factor 0 on the test rows: the labels .*have class 3 the classifier never saw/);
   const empty = { ...missing, n: 0, factors: new Int32Array(0), codes: new Float64Array(0) };
   assert.throws(() => computeModularityExplicitness(train, empty), /at least one test row/);
 });

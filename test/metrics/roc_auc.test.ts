@@ -84,7 +84,7 @@ test('one-vs-rest ROC-AUC: indicator columns are the sorted labels; two classes 
 test('one-vs-rest ROC-AUC refuses a set whose classes differ from the classifier\'s', () => {
   const probabilities = Float64Array.from([0.5, 0.3, 0.2, 0.1, 0.6, 0.3]);
   // The library raises when a class is missing (fewer indicator columns than probability columns).
-  assert.throws(() => oneVsRestRocAuc(Int32Array.from([0, 1]), Int32Array.from([0, 1, 2]), probabilities), /classifier's classes are \[0, 1, 2\]/);
+  assert.throws(() => oneVsRestRocAuc(Int32Array.from([0, 1]), Int32Array.from([0, 1, 2]), probabilities), /the labels lack class 2 of the training set;/);
   // An unseen class would pair unrelated columns.
-  assert.throws(() => oneVsRestRocAuc(Int32Array.from([0, 3]), Int32Array.from([0, 1, 2]), probabilities), /\[0, 3\]/);
+  assert.throws(() => oneVsRestRocAuc(Int32Array.from([0, 3]), Int32Array.from([0, 1, 2]), probabilities), /lack class 1, 2 of the training set and have class 3 the classifier never saw/);
 });

@@ -15,6 +15,7 @@
 // otherwise an exact line search towards it (the 1-D restriction is piecewise quadratic too)
 // gives the next point. This terminates after finitely many steps, with no step size or
 // tolerance to tune, which is what makes the result deterministic and exact up to round-off.
+import { linearDecisionValues, predictFromDecisionValues } from './linear_model.js';
 
 export interface LinearSvcSettings {
   /** Weight of the loss against the penalty (disentanglement_lib's SAP uses 0.01; scikit-learn's default is 1). */
@@ -125,31 +126,10 @@ export function fitLinearSvc(x: Float64Array, n: number, d: number, y: Int32Arra
 
   const decisionFunction = (points: Float64Array, count: number): Float64Array => {
     if (points.length !== count * d) throw new RangeError(`LinearSVC: ${points.length} values do not form ${count} points of ${d} features`);
-    const values = new Float64Array(count * numProblems);
-    for (let r = 0; r < count; r++) {
-      for (let k = 0; k < numProblems; k++) {
-        let dot = 0;
-        for (let j = 0; j < d; j++) dot += points[r * d + j] * coef[k * d + j];
-        values[r * numProblems + k] = dot + intercept[k];
-      }
-    }
-    return values;
+    return linearDecisionValues(points, count, d, coef, intercept);
   };
-
-  const predict = (points: Float64Array, count: number): Int32Array => {
-    const values = decisionFunction(points, count);
-    const predictions = new Int32Array(count);
-    for (let r = 0; r < count; r++) {
-      if (numProblems === 1) {
-        predictions[r] = classes[values[r] > 0 ? 1 : 0];
-        continue;
-      }
-      let best = 0;
-      for (let k = 1; k < numProblems; k++) if (values[r * numProblems + k] > values[r * numProblems + best]) best = k;
-      predictions[r] = classes[best];
-    }
-    return predictions;
-  };
+  const predict = (points: Float64Array, count: number): Int32Array =>
+    predictFromDecisionValues(decisionFunction(points, count), count, numProblems, classes);
 
   return { classes, numFeatures: d, coef, intercept, converged, decisionFunction, predict };
 }

@@ -17,6 +17,7 @@
 // because adding a constant to every intercept leaves the probabilities unchanged and only pinning
 // one makes the Hessian non-singular. The intercepts are re-centred to sum to 0 afterwards, which is
 // where lbfgs started from zero stays (its steps never leave the sum-zero subspace).
+import { linearDecisionValues, predictFromDecisionValues } from './linear_model.js';
 
 export interface LogisticRegressionSettings {
   /** Inverse regularisation strength (scikit-learn's C). */
@@ -201,15 +202,7 @@ export function fitLogisticRegression(
   const decisionFunction = (input: Float64Array, count: number): Float64Array => {
     if (input.length !== count * d) throw new RangeError(`LogisticRegression: x has ${input.length} values, expected ${count} x ${d}`);
     checkFinite(input, 'LogisticRegression');
-    const out = new Float64Array(count * rows);
-    for (let r = 0; r < count; r++) {
-      for (let k = 0; k < rows; k++) {
-        let z = intercept[k];
-        for (let f = 0; f < d; f++) z += input[r * d + f] * coef[k * d + f];
-        out[r * rows + k] = z;
-      }
-    }
-    return out;
+    return linearDecisionValues(input, count, d, coef, intercept);
   };
 
   const predictProba = (input: Float64Array, count: number): Float64Array => {
@@ -236,20 +229,8 @@ export function fitLogisticRegression(
     return out;
   };
 
-  const predict = (input: Float64Array, count: number): Int32Array => {
-    const z = decisionFunction(input, count);
-    const out = new Int32Array(count);
-    for (let r = 0; r < count; r++) {
-      if (rows === 1) {
-        out[r] = classes[z[r] > 0 ? 1 : 0];
-        continue;
-      }
-      let best = 0;
-      for (let c = 1; c < rows; c++) if (z[r * rows + c] > z[r * rows + best]) best = c;
-      out[r] = classes[best];
-    }
-    return out;
-  };
+  const predict = (input: Float64Array, count: number): Int32Array =>
+    predictFromDecisionValues(decisionFunction(input, count), count, rows, classes);
 
   return {
     classes,

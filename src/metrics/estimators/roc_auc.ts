@@ -80,10 +80,16 @@ export function oneVsRestRocAuc(labels: Int32Array, classes: Int32Array, probabi
   const distinct = Int32Array.from(new Set(labels)).sort();
   const sameClasses = distinct.length === classes.length && distinct.every((label, c) => label === classes[c]);
   if (!sameClasses) {
-    throw new Error(
-      `the labels take the values [${distinct.join(', ')}] but the classifier's classes are [${classes.join(', ')}]; ` +
-        'ROC-AUC per class needs every class, and no other, in both sets',
-    );
+    const seen = new Set(distinct);
+    const known = new Set(classes);
+    const missing = [...classes].filter((c) => !seen.has(c));
+    const unseen = [...distinct].filter((c) => !known.has(c));
+    const list = (xs: number[]) => `${xs.slice(0, 5).join(', ')}${xs.length > 5 ? `, ... (${xs.length} in all)` : ''}`;
+    const problems = [
+      ...(missing.length ? [`lack class ${list(missing)} of the training set`] : []),
+      ...(unseen.length ? [`have class ${list(unseen)} the classifier never saw`] : []),
+    ];
+    throw new Error(`the labels ${problems.join(' and ')}; ROC-AUC per class needs every class, and no other, in both sets`);
   }
   const indicator = new Uint8Array(n * classes.length);
   const columnOf = new Map<number, number>();
