@@ -1,13 +1,14 @@
 // npm run bench: the training benchmark on every backend available here, and PyTorch's reference
 // (../shared/bench/torch_betavae.py, 1 and 2 threads) in the same run when `import torch` works,
 // so our figure is reported as a ratio to PyTorch measured on the same machine at the same time;
-// then the fixed-data metric suite against the reference implementation's time.
+// then the fixed-data metric suite against the reference implementation's time, then dataset
+// generation speed.
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 
-// `npm run bench -- --only metrics` (or train) runs one part.
+// `npm run bench -- --only metrics` (or train, datasets) runs one part.
 const { values: args } = parseArgs({ options: { only: { type: 'string' } } });
 const wanted = (part: string) => args.only === undefined || args.only === part;
 
@@ -46,4 +47,9 @@ const metrics = !wanted('metrics') ? null : runJson(process.execPath, ['--import
 if (metrics) {
   console.log(`metric suite on large_uneven: ${metrics.median_s} s (median of 3) against disentanglement_lib's ${metrics.reference_s} s = ${metrics.speedup}x faster`);
 }
-console.log(JSON.stringify({ ours, torch, metrics }));
+const datasets = !wanted('datasets') ? null : runJson(process.execPath, ['--import', 'tsx', 'bench/datasets.ts']);
+if (datasets) {
+  const rates = Object.entries(datasets.render_images_per_s as Record<string, number>).map(([n, r]) => `${n} ${r}`).join(', ');
+  console.log(`dataset generation (images/s, one core): ${rates}; full dSprites cache with ${datasets.workers} workers: ${datasets.full_dsprites_cache_s} s`);
+}
+console.log(JSON.stringify({ ours, torch, metrics, datasets }));

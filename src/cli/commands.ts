@@ -8,6 +8,7 @@ import { datasetNames } from '../datasets/registry.js';
 import { frameworkNames } from '../frameworks/registry.js';
 import { evaluateRun, resumeRun, runExperiment, trainOnly, type RunHooks } from '../train/run.js';
 import { UserError } from '../util/errors.js';
+import { registerDataCommands } from './data_command.js';
 import { runMetricsCommand } from './metrics_command.js';
 import { trainingProgressBar } from './progress.js';
 
@@ -100,6 +101,8 @@ export function registerCommands(program: Program): void {
     .option('--metrics <names>', 'comma-separated subset, e.g. mig,dci,sap')
     .option('--details', 'include intermediate matrices (MI, importance, score matrices, votes)')
     .action((input, opts) => runMetricsCommand(input, opts));
+
+  registerDataCommands(program);
 
   program.command('config')
     .description('validate a config and print it with every default filled in')

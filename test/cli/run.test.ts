@@ -88,3 +88,21 @@ test('eval computes every metric, the MSc ones included, on a run and records wh
   assert.ok(metrics.metrics.mean.dci.informativeness_train >= 0);
   assert.ok('linearity.axis_alignment.var' in metrics.metrics.mean.linearity);
 });
+
+test('data list names every dataset with its factors; data show draws one row per factor', () => {
+  const list = runCli(['data', 'list']);
+  assert.equal(list.status, 0, list.stderr);
+  const listing = parse(list.stdout) as Array<{ name: string; observations: number; factors: Record<string, number> }>;
+  const dsprites = listing.find((d) => d.name === 'dsprites');
+  assert.deepEqual(dsprites?.factors, { shape: 3, scale: 6, orientation: 40, position_x: 32, position_y: 32 });
+  assert.equal(dsprites?.observations, 737280);
+  const out = path.join(tempDir('show'), 'dsprites.png');
+  const show = runCli(['data', 'show', 'dsprites', '--out', out]);
+  assert.equal(show.status, 0, show.stderr);
+  const png = PNG.sync.read(fs.readFileSync(out));
+  assert.equal(png.height, 5 * 66 + 2);
+  assert.equal(png.width, 12 * 66 + 2);
+  const unknown = runCli(['data', 'show', 'mnist', '--out', out]);
+  assert.equal(unknown.status, 1);
+  assert.match(unknown.stderr, /data show: unknown dataset 'mnist' \(known: /);
+});

@@ -1,0 +1,52 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { CachedData, openDataset, prepareCache } from '../../src/datasets/cache.js';
+import { indexToFactors, numObservations, observationSize } from '../../src/datasets/ground_truth.js';
+import { createDataset } from '../../src/datasets/registry.js';
+import { UserError } from '../../src/util/errors.js';
+
+const tempRoot = () => fs.mkdtempSync(path.join(os.tmpdir(), 'disentangle-cache-'));
+
+test('prepare writes every observation in C order as bytes, with a manifest, and later opens read it', async () => {
+  const root = tempRoot();
+  const progress: number[] = [];
+  const dir = await prepareCache('xysinglesquare', { root, workers: 2, onProgress: (done) => progress.push(done) });
+  assert.equal(dir, path.join(root, 'xysinglesquare'));
+  assert.equal(progress.at(-1), 64);
+  const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8'));
+  assert.deepEqual(manifest.factor_sizes, [8, 8]);
+  assert.equal(manifest.count, 64);
+  assert.deepEqual(manifest.observation_shape, [64, 64, 1]);
+  const live = createDataset('xysinglesquare');
+  const bytes = fs.readFileSync(path.join(dir, 'images.u8'));
+  assert.equal(bytes.length, numObservations(live) * observationSize(live));
+  const size = observationSize(live);
+  const rendered = new Float32Array(size);
+  for (const index of [0, 9, 37, 63]) {
+    live.render(indexToFactors(live.factorSizes, index), rendered, 0);
+    for (let i = 0; i < size; i++) assert.equal(bytes[index * size + i], Math.round(255 * rendered[i]));
+  }
+  const opened = openDataset('xysinglesquare', undefined, {}, root);
+  assert.ok(opened instanceof CachedData);
+  const fromCache = new Float32Array(size);
+  opened.render([3, 5], fromCache, 0);
+  live.render([3, 5], rendered, 0);
+  assert.deepEqual(fromCache, rendered.map((v) => Math.round(255 * v) / 255));
+  const mtime = fs.statSync(path.join(dir, 'images.u8')).mtimeMs;
+  await prepareCache('xysinglesquare', { root });
+  assert.equal(fs.statSync(path.join(dir, 'images.u8')).mtimeMs, mtime, 'a prepared cache is reused, not rewritten');
+});
+
+test('a half-written cache is never read, and a truncated one is a one-line error', async () => {
+  const root = tempRoot();
+  fs.mkdirSync(path.join(root, 'xysinglesquare.partial'));
+  fs.writeFileSync(path.join(root, 'xysinglesquare.partial', 'images.u8'), 'junk');
+  assert.ok(!(openDataset('xysinglesquare', undefined, {}, root) instanceof CachedData));
+  const dir = await prepareCache('xysinglesquare', { root });
+  assert.ok(!fs.existsSync(path.join(root, 'xysinglesquare.partial')));
+  fs.truncateSync(path.join(dir, 'images.u8'), 100);
+  assert.throws(() => new CachedData(dir), (e: unknown) => e instanceof UserError && /images\.u8: 100 bytes, the manifest needs 262144/.test(e.message));
+});
