@@ -1,5 +1,5 @@
-// Test-side .npy encoder, written from the format description (numpy/lib/format.py) so the
-// readers are checked against independently produced bytes, not against themselves.
+// Test-side helpers: a .npy encoder written from the format description (numpy/lib/format.py),
+// so the readers are checked against independently produced bytes, and the one-line error check.
 export function encodeNpy(descr: string, shape: readonly number[], data: Uint8Array, options: { version?: 1 | 2 | 3; shapeText?: string } = {}): Uint8Array {
   const version = options.version ?? 1;
   const shapeText = options.shapeText ?? (shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`);
