@@ -10,9 +10,9 @@
 // flags (class in the low byte), dims (int32), name (int8), real part (any numeric storage type,
 // MATLAB may store e.g. a double array as uint8), and an imaginary part when complex (ignored).
 // Elements are column-major.
-import * as fs from 'node:fs';
 import { unzlibSync } from 'fflate';
 import { UserError } from '../../util/errors.js';
+import { readWholeFile } from './whole_file.js';
 
 const HEADER_BYTES = 128;
 const TAG_BYTES = 8;
@@ -109,13 +109,7 @@ function parseMatrix(matrix: Uint8Array, source: string): MatArray | undefined {
 
 /** Reads the numeric variable `name` from a little-endian MAT v5 file. */
 export function readMatVariable(path: string, name: string): MatArray {
-  let bytes: Uint8Array;
-  try {
-    const buffer = fs.readFileSync(path);
-    bytes = new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
-  } catch (e) {
-    throw new UserError(`${path}: cannot open (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
-  }
+  const bytes = readWholeFile(path);
   if (bytes.length < HEADER_BYTES) throw new UserError(`${path}: truncated MAT header (${bytes.length} bytes)`);
   const endian = String.fromCharCode(bytes[126], bytes[127]);
   if (endian === 'MI') throw new UserError(`${path}: big-endian MAT files are not supported`);

@@ -13,11 +13,11 @@
 //   given Rng each time an observation is rendered.
 // Images are camera 0 of each stereo pair, 96×96×1, divided by 255; resizing to 64×64 is left to
 // the caller.
-import * as fs from 'node:fs';
 import { gunzipSync } from 'fflate';
 import { factorsToIndex, type GroundTruthData } from '../ground_truth.js';
 import { UserError } from '../../util/errors.js';
 import type { Rng } from '../../util/random.js';
+import { readWholeFile } from './whole_file.js';
 
 const ELEMENT_TYPES = {
   0x1e3d4c55: { name: 'uint8', bytes: 1 },
@@ -40,14 +40,7 @@ export interface NorbMatrix {
 
 /** Reads one SmallNORB binary matrix file, gunzipping it first when it is gzipped. */
 export function readNorbMatrix(path: string): NorbMatrix {
-  let bytes: Uint8Array;
-  try {
-    const buffer = fs.readFileSync(path);
-    // A plain Uint8Array view: Buffer's slice() shares memory, which callers would not expect.
-    bytes = new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
-  } catch (e) {
-    throw new UserError(`${path}: cannot open (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
-  }
+  let bytes = readWholeFile(path);
   if (bytes[0] === GZIP_MAGIC[0] && bytes[1] === GZIP_MAGIC[1]) {
     try {
       bytes = gunzipSync(bytes);
