@@ -77,7 +77,9 @@ export const ConfigSchema = z.strictObject({
   backend: z.enum(['auto', 'wasm', 'cpu', 'tensorflow']).default('auto')
     .describe("tfjs backend; 'auto' is wasm in Node with cpu as the fallback"),
   dataset: z.strictObject({
-    name: z.string().default('dsprites').describe('ground-truth dataset (see `disentangle datasets`)'),
+    name: z.string().default('dsprites').describe('ground-truth dataset (see `disentangle data list`)'),
+    path: z.string().min(1).optional()
+      .describe('the original file (dsprites .npz, shapes3d .h5, mpi3d .npz) or directory (cars3d) to read instead of rendering'),
   }).prefault({}),
   model: z.strictObject({
     z_dim: positiveInt.max(1024).default(10).describe('latent dimensions'),

@@ -12,7 +12,8 @@ import * as path from 'node:path';
 import { UserError } from '../util/errors.js';
 import { runInWorker } from '../util/in_worker.js';
 import { factorsToIndex, indexToFactors, numObservations, observationSize, type GroundTruthData } from './ground_truth.js';
-import { createDataset, type DatasetOptions } from './registry.js';
+import { openOriginalFile, originalFileReaders } from './original_files.js';
+import { createDataset, datasetNames, type DatasetOptions } from './registry.js';
 
 export const CACHE_FORMAT = 'disentangle-dataset-cache';
 const CACHE_VERSION = 1;
@@ -139,8 +140,16 @@ export class CachedData implements GroundTruthData {
   }
 }
 
-/** The dataset `name`: its prepared cache when there is one, else rendered on demand. */
-export function openDataset(name: string, where?: string, options: DatasetOptions = {}, root = defaultCacheRoot()): GroundTruthData {
+/**
+ * The dataset `name`: read from the original file at `options.path` when given, else its
+ * prepared cache when there is one, else rendered on demand.
+ */
+export async function openDataset(name: string, where?: string, options: DatasetOptions & { path?: string } = {},
+  root = defaultCacheRoot()): Promise<GroundTruthData> {
+  if (options.path) return openOriginalFile(name, options.path, where);
+  if (!datasetNames().includes(name) && originalFileReaders().includes(name)) {
+    throw new UserError(`${where ? `${where}: ` : ''}dataset '${name}' is read from its original file: set dataset.path`);
+  }
   const cached = path.join(root, name);
   if (fs.existsSync(path.join(cached, 'manifest.json'))) return new CachedData(cached);
   return createDataset(name, where, options);

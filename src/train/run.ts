@@ -79,7 +79,8 @@ export async function evaluateAndDraw(session: Session, runDir: string, hooks: R
 }
 
 /** Disposes the session's tensors however the work ends. */
-async function using<T>(session: Session, work: (session: Session) => Promise<T>): Promise<T> {
+async function using<T>(opening: Promise<Session>, work: (session: Session) => Promise<T>): Promise<T> {
+  const session = await opening;
   try {
     return await work(session);
   } finally {
@@ -87,7 +88,7 @@ async function using<T>(session: Session, work: (session: Session) => Promise<T>
   }
 }
 
-function startRun(config: Config, runDir: string, overwrite: boolean): Session {
+async function startRun(config: Config, runDir: string, overwrite: boolean): Promise<Session> {
   prepareRunDir(runDir, overwrite);
   writeFileAtomic(path.join(runDir, 'config.yaml'), configToYaml(config));
   return createSession(config);

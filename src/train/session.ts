@@ -25,23 +25,23 @@ export interface Session {
   evalSeed: number;
 }
 
-export function createSession(config: Config): Session {
+export async function createSession(config: Config): Promise<Session> {
   const root = Rng.fromSeed(config.seed);
   const init = root.fork('init');
   const data = root.fork('data');
   const noise = root.fork('noise');
   const evalSeed = root.fork('eval').uint32();
-  const dataset = openDataset(config.dataset.name, 'dataset.name', { seed: root.fork('dataset').uint32() });
+  const dataset = await openDataset(config.dataset.name, 'dataset.name', { seed: root.fork('dataset').uint32(), path: config.dataset.path });
   const model = createConv64(config.model.z_dim, dataset.observationShape, init);
   return { config, dataset, framework: createFramework(config, model), step: 0, rngs: { data, noise }, evalSeed };
 }
 
 /** Rebuilds a session from a checkpoint; `overrides` (`key=value`) may change e.g. train.steps. */
-export function restoreSession(checkpointDir: string, overrides: readonly string[] = []): Session {
+export async function restoreSession(checkpointDir: string, overrides: readonly string[] = []): Promise<Session> {
   const state = loadCheckpoint(checkpointDir);
   try {
     const config = parseConfigText(stringify(state.config), `${checkpointDir}/manifest.json`, overrides);
-    const session = createSession(config);
+    const session = await createSession(config);
     assignWeights(session.framework, state, checkpointDir);
     session.framework.optimizer.restore(state.optimizer.iterations, state.optimizer.tensors);
     session.step = state.step;

@@ -29,7 +29,7 @@ test('prepare writes every observation in C order as bytes, with a manifest, and
     live.render(indexToFactors(live.factorSizes, index), rendered, 0);
     for (let i = 0; i < size; i++) assert.equal(bytes[index * size + i], Math.round(255 * rendered[i]));
   }
-  const opened = openDataset('xysinglesquare', undefined, {}, root);
+  const opened = await openDataset('xysinglesquare', undefined, {}, root);
   assert.ok(opened instanceof CachedData);
   const fromCache = new Float32Array(size);
   opened.render([3, 5], fromCache, 0);
@@ -44,9 +44,23 @@ test('a half-written cache is never read, and a truncated one is a one-line erro
   const root = tempRoot();
   fs.mkdirSync(path.join(root, 'xysinglesquare.partial'));
   fs.writeFileSync(path.join(root, 'xysinglesquare.partial', 'images.u8'), 'junk');
-  assert.ok(!(openDataset('xysinglesquare', undefined, {}, root) instanceof CachedData));
+  assert.ok(!((await openDataset('xysinglesquare', undefined, {}, root)) instanceof CachedData));
   const dir = await prepareCache('xysinglesquare', { root });
   assert.ok(!fs.existsSync(path.join(root, 'xysinglesquare.partial')));
   fs.truncateSync(path.join(dir, 'images.u8'), 100);
   assert.throws(() => new CachedData(dir), (e: unknown) => e instanceof UserError && /images\.u8: 100 bytes, the manifest needs 262144/.test(e.message));
+});
+
+test('dataset.path selects the original-file reader; names and paths it cannot open are one-line errors', async () => {
+  const root = tempRoot();
+  await assert.rejects(openDataset('dsprites', 'dataset.path', { path: path.join(root, 'missing.npz') }, root),
+    (e: unknown) => e instanceof UserError && /^dataset\.path: .*missing\.npz: no such file or directory$/.test(e.message));
+  await assert.rejects(openDataset('xyobject', 'dataset.path', { path: root }, root),
+    (e: unknown) => e instanceof UserError && /unknown dataset with an original-file reader 'xyobject' \(known: cars3d, dsprites, mpi3d, shapes3d\)/.test(e.message));
+  await assert.rejects(openDataset('mpi3d', 'dataset.name', {}, root),
+    (e: unknown) => e instanceof UserError && /dataset 'mpi3d' is read from its original file: set dataset.path/.test(e.message));
+  const notNpz = path.join(root, 'dsprites.npz');
+  fs.writeFileSync(notNpz, 'not a zip file at all');
+  await assert.rejects(openDataset('dsprites', 'dataset.path', { path: notNpz }, root),
+    (e: unknown) => e instanceof UserError && e.message.includes('dsprites.npz') && !e.message.includes('\n'));
 });

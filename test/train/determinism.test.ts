@@ -9,7 +9,7 @@ after(shutdownBackend);
 
 async function weightsAfter(seed: number, steps: number): Promise<Float32Array[]> {
   const config = parseConfigText(`seed: ${seed}\ntrain:\n  batch_size: 8\n  lr: 1.0e-3\n`, 'test');
-  const session = createSession(config);
+  const session = await createSession(config);
   for (let step = 1; step <= steps; step++) {
     const x = nextBatch(session);
     session.framework.trainStep(x, session.rngs.noise, step);
