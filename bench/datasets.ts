@@ -18,7 +18,10 @@ for (const name of datasetNames()) {
   const k = data.factorSizes.length;
   renderBatch(data, factors.subarray(0, BATCH * k), BATCH);
   const started = performance.now();
-  for (let first = 0; first < SAMPLE; first += BATCH) renderBatch(data, factors.subarray(first * k, (first + BATCH) * k), BATCH);
+  for (let first = 0; first < SAMPLE; first += BATCH) {
+    const count = Math.min(BATCH, SAMPLE - first);
+    renderBatch(data, factors.subarray(first * k, (first + count) * k), count);
+  }
   rates[name] = Math.round(SAMPLE / ((performance.now() - started) / 1000));
 }
 
