@@ -1,4 +1,4 @@
-// What scikit-learn's linear classifiers share once fitted: decision values X @ coef^T + intercept
+// What scikit-learn's linear classifiers share: input checks and class encoding before fitting, and once fitted, decision values X @ coef^T + intercept
 // (the product first, as sklearn computes it) and the prediction rule (one problem: class 1 where
 // the value is positive; several: the first class with the largest value).
 
@@ -28,4 +28,24 @@ export function predictFromDecisionValues(values: Float64Array, count: number, r
     predictions[r] = classes[best];
   }
   return predictions;
+}
+
+/** scikit-learn refuses NaN and infinities in X; so do we, naming the first bad value. */
+export function checkFinite(values: Float64Array, estimator: string): void {
+  for (let i = 0; i < values.length; i++) {
+    if (Number.isNaN(values[i])) throw new Error(`${estimator}: input X contains NaN (value ${i})`);
+    if (!Number.isFinite(values[i])) throw new Error(`${estimator}: input X contains infinity (value ${i})`);
+  }
+}
+
+/** Sorted distinct labels and each sample's index among them; fewer than 2 classes is sklearn's error. */
+export function encodeClasses(y: Int32Array): { classes: Int32Array; labelIndices: Int32Array } {
+  const classes = Int32Array.from(new Set(y)).sort();
+  if (classes.length < 2) {
+    // scikit-learn's wording, so that callers report the same reason as the library.
+    throw new Error(`This solver needs samples of at least 2 classes in the data, but the data contains only one class: ${classes[0]}`);
+  }
+  const classIndex = new Map<number, number>();
+  classes.forEach((label, index) => classIndex.set(label, index));
+  return { classes, labelIndices: Int32Array.from(y, (label) => classIndex.get(label) as number) };
 }

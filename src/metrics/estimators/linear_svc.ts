@@ -15,7 +15,7 @@
 // otherwise an exact line search towards it (the 1-D restriction is piecewise quadratic too)
 // gives the next point. This terminates after finitely many steps, with no step size or
 // tolerance to tune, which is what makes the result deterministic and exact up to round-off.
-import { linearDecisionValues, predictFromDecisionValues } from './linear_model.js';
+import { checkFinite, encodeClasses, linearDecisionValues, predictFromDecisionValues } from './linear_model.js';
 
 export interface LinearSvcSettings {
   /** Weight of the loss against the penalty (disentanglement_lib's SAP uses 0.01; scikit-learn's default is 1). */
@@ -82,18 +82,9 @@ export function fitLinearSvc(x: Float64Array, n: number, d: number, y: Int32Arra
   if (y.length !== n) throw new RangeError(`LinearSVC: y has ${y.length} labels, expected ${n}`);
   if (!(C > 0)) throw new RangeError(`LinearSVC: C must be positive, got ${C}`);
   if (!(maxIter >= 1)) throw new RangeError(`LinearSVC: maxIter must be at least 1, got ${maxIter}`);
-  for (let k = 0; k < x.length; k++) {
-    if (!Number.isFinite(x[k])) throw new Error(`LinearSVC: input x contains ${x[k]} (row ${Math.floor(k / d)}, column ${k % d})`);
-  }
+  checkFinite(x, 'LinearSVC');
 
-  const classes = Int32Array.from(new Set(y)).sort();
-  if (classes.length < 2) {
-    // scikit-learn's wording, so that callers report the same reason as the library.
-    throw new Error(`This solver needs samples of at least 2 classes in the data, but the data contains only one class: ${classes[0]}`);
-  }
-  const classIndex = new Map<number, number>();
-  classes.forEach((label, index) => classIndex.set(label, index));
-  const labelIndices = Int32Array.from(y, (label) => classIndex.get(label) as number);
+  const { classes, labelIndices } = encodeClasses(y);
   const costPerClass = classCosts(labelIndices, classes.length, C, classWeight);
 
   const p = fitIntercept ? d + 1 : d;

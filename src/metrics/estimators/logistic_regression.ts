@@ -17,7 +17,7 @@
 // because adding a constant to every intercept leaves the probabilities unchanged and only pinning
 // one makes the Hessian non-singular. The intercepts are re-centred to sum to 0 afterwards, which is
 // where lbfgs started from zero stays (its steps never leave the sum-zero subspace).
-import { linearDecisionValues, predictFromDecisionValues } from './linear_model.js';
+import { checkFinite, encodeClasses, linearDecisionValues, predictFromDecisionValues } from './linear_model.js';
 
 export interface LogisticRegressionSettings {
   /** Inverse regularisation strength (scikit-learn's C). */
@@ -131,14 +131,7 @@ export function fitLogisticRegression(
   if (!(Number.isInteger(maxIter) && maxIter > 0)) throw new RangeError(`LogisticRegression: maxIter must be a positive integer, got ${maxIter}`);
   checkFinite(x, 'LogisticRegression');
 
-  const classes = Int32Array.from(new Set(y)).sort();
-  if (classes.length < 2) {
-    // scikit-learn's wording, so that errors read like the library's.
-    throw new Error(`This solver needs samples of at least 2 classes in the data, but the data contains only one class: ${classes[0]}`);
-  }
-  const classIndex = new Map<number, number>();
-  classes.forEach((label, index) => classIndex.set(label, index));
-  const labelIndices = Int32Array.from(y, (label) => classIndex.get(label) as number);
+  const { classes, labelIndices } = encodeClasses(y);
 
   const p = d + 1;
   const features = new Float64Array(n * p);
@@ -244,13 +237,6 @@ export function fitLogisticRegression(
     predictProba,
     predict,
   };
-}
-
-function checkFinite(values: Float64Array, who: string): void {
-  for (let i = 0; i < values.length; i++) {
-    if (Number.isNaN(values[i])) throw new Error(`${who}: input X contains NaN (value ${i})`);
-    if (!Number.isFinite(values[i])) throw new Error(`${who}: input X contains infinity (value ${i})`);
-  }
 }
 
 function expit(z: number): number {
