@@ -1,6 +1,7 @@
-// What scikit-learn's linear classifiers share: input checks and class encoding before fitting, and once fitted, decision values X @ coef^T + intercept
-// (the product first, as sklearn computes it) and the prediction rule (one problem: class 1 where
-// the value is positive; several: the first class with the largest value).
+// What scikit-learn's linear classifiers share: input checks and class encoding before fitting;
+// once fitted, decision values X @ coef^T + intercept (the product first, as sklearn computes it)
+// and the prediction rule (one problem: class 1 where the value is positive; several: the first
+// class with the largest value).
 
 /** Row-major count x rows decision values; `coef` is rows x d. */
 export function linearDecisionValues(points: Float64Array, count: number, d: number, coef: Float64Array, intercept: Float64Array): Float64Array {
