@@ -1,9 +1,11 @@
 // The on-disk dataset cache (`disentangle data prepare NAME`). Format, in a directory
 // <root>/<name>/:
 //   manifest.json  {format: "disentangle-dataset-cache", version: 1, name, factor_names,
-//                   factor_sizes, observation_shape: [H, W, C], count, encoding: "uint8"}
-//   images.u8      count * H * W * C bytes: every observation in C order of its factors (the
-//                  originals' enumeration order), pixel values round(255 * v), HWC.
+//                   factor_sizes, observation_shape: [H, W, C], count, encoding}
+//   images.u8      every observation in C order of its factors (the originals' enumeration
+//                  order), HWC. encoding "uint8": round(255 * v) per value, H * W * C bytes each;
+//                  "bits", for binary datasets such as dSprites: one bit per value, most
+//                  significant first, ceil(H * W * C / 8) bytes each (8x less to write).
 // The directory is built under a temporary name and renamed when complete, so a half-written
 // cache is never read. Rendering is split over worker threads, one per core.
 import * as fs from 'node:fs';
@@ -11,14 +13,15 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { UserError } from '../util/errors.js';
 import { runInWorker } from '../util/in_worker.js';
-import { factorsToIndex, indexToFactors, numObservations, observationSize, type GroundTruthData } from './ground_truth.js';
+import { encodingOf, storedSize, type Encoding } from './cache_writer.js';
+import { factorsToIndex, numObservations, observationSize, type GroundTruthData } from './ground_truth.js';
 import { openOriginalFile, originalFileReaders } from './original_files.js';
 import { createDataset, datasetNames, type DatasetOptions } from './registry.js';
 
 export const CACHE_FORMAT = 'disentangle-dataset-cache';
 const CACHE_VERSION = 1;
 const IMAGES_FILE = 'images.u8';
-/** Observations rendered per chunk before they are written out. */
+/** Fewest observations a worker is given at once. */
 const CHUNK = 4096;
 
 interface CacheManifest {
@@ -29,34 +32,11 @@ interface CacheManifest {
   factor_sizes: number[];
   observation_shape: [number, number, number];
   count: number;
-  encoding: 'uint8';
+  encoding: Encoding;
 }
 
 export function defaultCacheRoot(): string {
   return process.env.DISENTANGLE_CACHE ?? path.join(os.homedir(), '.cache', 'disentangle', 'datasets');
-}
-
-/**
- * Renders observations [start, end) of dataset `name` into `file` at their offsets (the file
- * exists and has its full size). Runs inside a worker thread.
- */
-export function renderRangeToFile(name: string, file: string, start: number, end: number): number {
-  const data = createDataset(name);
-  const size = observationSize(data);
-  const floats = new Float32Array(CHUNK * size);
-  const bytes = new Uint8Array(CHUNK * size);
-  const fd = fs.openSync(file, 'r+');
-  try {
-    for (let first = start; first < end; first += CHUNK) {
-      const count = Math.min(CHUNK, end - first);
-      for (let i = 0; i < count; i++) data.render(indexToFactors(data.factorSizes, first + i), floats, i * size);
-      for (let i = 0; i < count * size; i++) bytes[i] = Math.round(255 * Math.min(1, Math.max(0, floats[i])));
-      fs.writeSync(fd, bytes, 0, count * size, first * size);
-    }
-  } finally {
-    fs.closeSync(fd);
-  }
-  return end - start;
 }
 
 /** Renders every observation of `name` into the cache; returns the cache directory. */
@@ -67,14 +47,16 @@ export async function prepareCache(name: string, options: { root?: string; worke
   if (fs.existsSync(path.join(target, 'manifest.json'))) return target;
   fs.mkdirSync(root, { recursive: true });
   const total = numObservations(data);
-  const size = observationSize(data);
+  const encoding = encodingOf(data);
+  const size = storedSize(observationSize(data), encoding);
   const workers = Math.max(1, options.workers ?? os.availableParallelism());
   const manifest: CacheManifest = {
     format: CACHE_FORMAT, version: CACHE_VERSION, name: data.name,
     factor_names: [...data.factorNames], factor_sizes: [...data.factorSizes],
-    observation_shape: [...data.observationShape], count: total, encoding: 'uint8',
+    observation_shape: [...data.observationShape], count: total, encoding,
   };
-  const renderer = new URL('./cache.js', import.meta.url);
+  // A module of its own, so each worker loads the renderers and not the original-file readers.
+  const renderer = new URL('./cache_writer.js', import.meta.url);
   let done = 0;
   // Built beside the target and renamed once complete; a stale one from a killed run is discarded.
   const tmpTarget = `${target}.partial`;
@@ -83,8 +65,9 @@ export async function prepareCache(name: string, options: { root?: string; worke
   const file = path.join(tmpTarget, IMAGES_FILE);
   fs.closeSync(fs.openSync(file, 'w'));
   fs.truncateSync(file, total * size);
-  // Slices small enough to report progress, handed to the workers in turn.
-  const slice = Math.max(CHUNK, Math.ceil(total / (workers * 16)));
+  // A few slices per worker: enough to report progress, few enough that starting a worker
+  // (loading tsx and the renderers) stays a small part of the time.
+  const slice = Math.max(CHUNK, Math.ceil(total / (workers * 4)));
   const queue: Array<[number, number]> = [];
   for (let s = 0; s < total; s += slice) queue.push([s, Math.min(total, s + slice)]);
   const worker = async () => {
@@ -105,8 +88,10 @@ export class CachedData implements GroundTruthData {
   readonly factorNames: readonly string[];
   readonly factorSizes: readonly number[];
   readonly observationShape: readonly [number, number, number];
+  readonly binary: boolean;
   private readonly fd: number;
   private readonly size: number;
+  private readonly stored: number;
   private readonly buffer: Uint8Array;
 
   constructor(readonly dir: string) {
@@ -117,26 +102,32 @@ export class CachedData implements GroundTruthData {
     } catch (e) {
       throw new UserError(`${manifestFile}: cannot read the dataset cache manifest (${(e as Error).message.split('\n')[0]})`);
     }
-    if (manifest.format !== CACHE_FORMAT || manifest.version !== CACHE_VERSION || manifest.encoding !== 'uint8') {
+    if (manifest.format !== CACHE_FORMAT || manifest.version !== CACHE_VERSION || !['uint8', 'bits'].includes(manifest.encoding)) {
       throw new UserError(`${manifestFile}: not a version ${CACHE_VERSION} disentangle dataset cache`);
     }
     this.name = manifest.name;
     this.factorNames = manifest.factor_names;
     this.factorSizes = manifest.factor_sizes;
     this.observationShape = manifest.observation_shape;
+    this.binary = manifest.encoding === 'bits';
     this.size = observationSize(this);
+    this.stored = storedSize(this.size, manifest.encoding);
     const images = path.join(dir, IMAGES_FILE);
-    const expected = manifest.count * this.size;
+    const expected = manifest.count * this.stored;
     const actual = fs.existsSync(images) ? fs.statSync(images).size : -1;
     if (actual !== expected) throw new UserError(`${images}: ${actual < 0 ? 'missing' : `${actual} bytes`}, the manifest needs ${expected}`);
     this.fd = fs.openSync(images, 'r');
-    this.buffer = new Uint8Array(this.size);
+    this.buffer = new Uint8Array(this.stored);
   }
 
   render(factors: ArrayLike<number>, out: Float32Array, offset: number): void {
     const index = factorsToIndex(this.factorSizes, factors);
-    fs.readSync(this.fd, this.buffer, 0, this.size, index * this.size);
-    for (let i = 0; i < this.size; i++) out[offset + i] = this.buffer[i] / 255;
+    fs.readSync(this.fd, this.buffer, 0, this.stored, index * this.stored);
+    if (this.binary) {
+      for (let i = 0; i < this.size; i++) out[offset + i] = (this.buffer[i >> 3] >> (7 - (i & 7))) & 1;
+    } else {
+      for (let i = 0; i < this.size; i++) out[offset + i] = this.buffer[i] / 255;
+    }
   }
 }
 

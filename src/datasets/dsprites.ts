@@ -105,6 +105,7 @@ export class DSpritesData implements GroundTruthData {
   readonly factorNames = ['shape', 'scale', 'orientation', 'position_x', 'position_y'] as const;
   readonly factorSizes = [SHAPE_BUILDERS.length, NUM_SCALES, NUM_ORIENTATIONS, NUM_POSITIONS, NUM_POSITIONS] as const;
   readonly observationShape = [IMAGE_SIZE, IMAGE_SIZE, 1] as const;
+  readonly binary = true;
 
   /** Outlines placed for each (shape, scale, distinct orientation), built on first use. */
   private readonly outlines: (SpanOutline | undefined)[] = new Array(

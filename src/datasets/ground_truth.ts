@@ -9,6 +9,8 @@ export interface GroundTruthData {
   readonly factorSizes: readonly number[];
   /** [height, width, channels] of one observation. */
   readonly observationShape: readonly [number, number, number];
+  /** True when every pixel is exactly 0 or 1 (dSprites): caches then store one bit per pixel. */
+  readonly binary?: boolean;
   /**
    * Writes the observation for one factor vector (indices, one per factor) into `out` at
    * `offset`, as float32 in [0, 1], HWC order.

@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { CachedData, openDataset, prepareCache } from '../../src/datasets/cache.js';
+import { renderRangeToFile } from '../../src/datasets/cache_writer.js';
 import { indexToFactors, numObservations, observationSize } from '../../src/datasets/ground_truth.js';
 import { createDataset } from '../../src/datasets/registry.js';
 import { UserError } from '../../src/util/errors.js';
@@ -63,4 +64,31 @@ test('dataset.path selects the original-file reader; names and paths it cannot o
   fs.writeFileSync(notNpz, 'not a zip file at all');
   await assert.rejects(openDataset('dsprites', 'dataset.path', { path: notNpz }, root),
     (e: unknown) => e instanceof UserError && e.message.includes('dsprites.npz') && !e.message.includes('\n'));
+});
+
+test('a binary dataset is cached at one bit per pixel and reads back exactly', async () => {
+  const root = tempRoot();
+  const live = createDataset('dsprites');
+  const dir = path.join(root, 'dsprites');
+  // Only the encoding is under test: render a slice of dSprites with the worker entry point.
+  fs.mkdirSync(dir, { recursive: true });
+  const count = 3000;
+  const images = path.join(dir, 'images.u8');
+  fs.writeFileSync(images, new Uint8Array(numObservations(live) * 512));
+  assert.equal(renderRangeToFile('dsprites', images, 700000, 700000 + count), count);
+  fs.writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify({
+    format: 'disentangle-dataset-cache', version: 1, name: 'dsprites', factor_names: live.factorNames,
+    factor_sizes: live.factorSizes, observation_shape: live.observationShape, count: numObservations(live), encoding: 'bits',
+  }));
+  const cached = new CachedData(dir);
+  assert.equal(cached.binary, true);
+  const a = new Float32Array(4096);
+  const b = new Float32Array(4096);
+  for (const index of [700000, 701234, 702999]) {
+    const factors = indexToFactors(live.factorSizes, index);
+    live.render(factors, a, 0);
+    cached.render(factors, b, 0);
+    assert.deepEqual(b, a);
+  }
+  fs.rmSync(root, { recursive: true, force: true });
 });
