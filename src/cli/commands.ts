@@ -3,7 +3,7 @@ import type { Command } from '@commander-js/extra-typings';
 import { stringify } from 'yaml';
 import { initBackend, shutdownBackend, type BackendName } from '../backends/select.js';
 import { configToYaml, loadConfig } from '../config/load.js';
-import { ConfigSchema, METRIC_NAMES } from '../config/schema.js';
+import { BACKEND_REQUESTS, ConfigSchema, METRIC_NAMES } from '../config/schema.js';
 import { datasetNames } from '../datasets/registry.js';
 import { frameworkNames } from '../frameworks/registry.js';
 import { evaluateRun, resumeRun, runExperiment, trainOnly, type RunHooks } from '../train/run.js';
@@ -117,7 +117,7 @@ export function registerCommands(program: Program): void {
     .description('list the datasets, frameworks, metrics and backends that configs can name')
     .action(() => {
       process.stdout.write(stringify({
-        datasets: datasetNames(), frameworks: frameworkNames(), metrics: [...METRIC_NAMES], backends: ['auto', 'wasm', 'cpu', 'tensorflow'],
+        datasets: datasetNames(), frameworks: frameworkNames(), metrics: [...METRIC_NAMES], backends: [...BACKEND_REQUESTS],
       }));
     });
 }

@@ -52,9 +52,8 @@ export abstract class Framework {
       for (const [name, t] of Object.entries(terms)) kept[name] = tf.keep(t);
       return total;
     }, vars);
-    const byName: tf.NamedTensorMap = {};
-    for (const [name, v] of this.model.params) byName[name] = grads[v.name];
-    this.optimizer.apply(this.model.params, byName);
+    // Params are keyed by variable name, which is also how variableGrads keys the gradients.
+    this.optimizer.apply(this.model.params, grads);
     const names = Object.keys(kept);
     const values = tf.tidy(() => tf.stack(names.map((n) => kept[n])).dataSync());
     tf.dispose([noise, value, ...Object.values(grads), ...Object.values(kept)]);

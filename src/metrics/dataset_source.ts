@@ -15,11 +15,31 @@ export interface DatasetSourceOptions {
   batchSize?: number;
 }
 
-export function datasetSource(options: DatasetSourceOptions): FactorCodeSource {
-  const { data, encode, numCodes, rng } = options;
-  const batchSize = options.batchSize ?? 64;
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`batchSize must be a positive integer, got ${batchSize}`);
+type Encoder = DatasetSourceOptions['encode'];
+
+/** The batch size to encode with (default 64), after checking it and the code width. */
+export function checkedBatchSize(batchSize: number | undefined, numCodes: number): number {
+  const size = batchSize ?? 64;
+  if (!Number.isInteger(size) || size < 1) throw new RangeError(`batchSize must be a positive integer, got ${size}`);
   if (!Number.isInteger(numCodes) || numCodes < 1) throw new RangeError(`numCodes must be a positive integer, got ${numCodes}`);
+  return size;
+}
+
+/** `encode`, refusing an output that is not count x numCodes values. */
+export function checkedEncoder(encode: Encoder, numCodes: number): Encoder {
+  return async (images, count) => {
+    const codes = await encode(images, count);
+    if (codes.length !== count * numCodes) {
+      throw new Error(`the encoder returned ${codes.length} values for ${count} images; expected ${count} x ${numCodes}`);
+    }
+    return codes;
+  };
+}
+
+export function datasetSource(options: DatasetSourceOptions): FactorCodeSource {
+  const { data, numCodes, rng } = options;
+  const batchSize = checkedBatchSize(options.batchSize, numCodes);
+  const encode = checkedEncoder(options.encode, numCodes);
   const numFactors = data.factorSizes.length;
 
   return {
@@ -35,11 +55,7 @@ export function datasetSource(options: DatasetSourceOptions): FactorCodeSource {
       for (let start = 0; start < n; start += batchSize) {
         const count = Math.min(batchSize, n - start);
         const images = renderBatch(data, factors.subarray(start * numFactors, (start + count) * numFactors), count);
-        const codes = await encode(images, count);
-        if (codes.length !== count * numCodes) {
-          throw new Error(`the encoder returned ${codes.length} values for ${count} images; expected ${count} x ${numCodes}`);
-        }
-        out.set(codes, start * numCodes);
+        out.set(await encode(images, count), start * numCodes);
       }
       return out;
     },

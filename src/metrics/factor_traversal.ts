@@ -5,6 +5,7 @@
 // Traversals and every other draw come from the caller's Rng.
 import { renderBatch, sampleFactors, type GroundTruthData } from '../datasets/ground_truth.js';
 import type { Rng } from '../util/random.js';
+import { checkedBatchSize, checkedEncoder } from './dataset_source.js';
 
 /** A representation over a factor grid. `FactorCodeSource` (a dataset + encoder, or a lookup table) is one. */
 export interface TraversalSubject {
@@ -40,10 +41,9 @@ export interface DatasetSubjectOptions {
 
 /** A ground-truth dataset and an encoder as an ObservedSubject: observations rendered on demand, encoded in batches. */
 export function datasetSubject(options: DatasetSubjectOptions): ObservedSubject {
-  const { data, encode, numCodes } = options;
-  const batchSize = options.batchSize ?? 64;
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`batchSize must be a positive integer, got ${batchSize}`);
-  if (!Number.isInteger(numCodes) || numCodes < 1) throw new RangeError(`numCodes must be a positive integer, got ${numCodes}`);
+  const { data, numCodes } = options;
+  const batchSize = checkedBatchSize(options.batchSize, numCodes);
+  const encode = checkedEncoder(options.encode, numCodes);
   const numFactors = data.factorSizes.length;
   const [height, width, channels] = data.observationShape;
   const observationSize = height * width * channels;
@@ -54,11 +54,7 @@ export function datasetSubject(options: DatasetSubjectOptions): ObservedSubject 
     const codes = new Float64Array(n * numCodes);
     for (let start = 0; start < n; start += batchSize) {
       const count = Math.min(batchSize, n - start);
-      const batchCodes = await encode(observations.subarray(start * observationSize, (start + count) * observationSize), count);
-      if (batchCodes.length !== count * numCodes) {
-        throw new Error(`the encoder returned ${batchCodes.length} values for ${count} images; expected ${count} x ${numCodes}`);
-      }
-      codes.set(batchCodes, start * numCodes);
+      codes.set(await encode(observations.subarray(start * observationSize, (start + count) * observationSize), count), start * numCodes);
     }
     return { codes, observations };
   };

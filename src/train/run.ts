@@ -70,7 +70,7 @@ export async function evaluateAndDraw(session: Session, runDir: string, hooks: R
         for (const [key, value] of Object.entries(values)) writer.scalar(`eval/${representation}/${metric}/${key}`, value, session.step);
       }
     }
-    const pictures = writeModelPictures(session, runDir, writer);
+    const pictures = await writeModelPictures(session, runDir, writer);
     for (const f of pictures) hooks.log?.(`wrote ${f}`);
     return { runDir, step: session.step, metrics, files: [metricsFile, ...pictures] };
   } finally {

@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { renderBatch, sampleFactors } from '../datasets/ground_truth.js';
 import { decodedToImage, klPerDimension } from '../nn/losses.js';
+import { representationEncoder } from '../train/evaluate.js';
 import type { Session } from '../train/session.js';
 import { Rng } from '../util/random.js';
 import type { SummaryWriter } from '../util/tensorboard.js';
@@ -32,11 +33,6 @@ function decodeToImages(session: Session, latents: Float32Array, n: number): Ima
   return splitImages(pixels as Float32Array, n, model.imageShape);
 }
 
-function encodeMeans(session: Session, images: Float32Array, n: number): Float32Array {
-  const { model } = session.framework;
-  return tf.tidy(() => model.encode(tf.tensor4d(images, [n, ...model.imageShape])).mu.dataSync()) as Float32Array;
-}
-
 /** Latent dimensions from the largest mean KL to the smallest. */
 function latentsByKl(session: Session, rng: Rng): number[] {
   const { dataset } = session;
@@ -47,13 +43,13 @@ function latentsByKl(session: Session, rng: Rng): number[] {
 }
 
 /** Writes the pictures into `runDir` (and the reconstructions to TensorBoard); returns the paths. */
-export function writeModelPictures(session: Session, runDir: string, writer?: SummaryWriter): string[] {
+export async function writeModelPictures(session: Session, runDir: string, writer?: SummaryWriter): Promise<string[]> {
   const { dataset, config, framework } = session;
   const zDim = framework.model.zDim;
   const rng = Rng.fromSeed(session.evalSeed).fork('pictures');
   const n = Math.max(config.viz.num_reconstructions, TRAVERSAL_BASES);
   const inputs = renderBatch(dataset, sampleFactors(dataset.factorSizes, n, rng), n);
-  const means = encodeMeans(session, inputs, n);
+  const means = Float32Array.from(await representationEncoder(framework.model)(inputs, n));
 
   const shown = config.viz.num_reconstructions;
   const recon = reconstructionGrid(
