@@ -1,14 +1,23 @@
 // `disentangle data list | show NAME | prepare NAME`: look at and cache the ground-truth datasets.
-import type { Command } from '@commander-js/extra-typings';
+import { Option, type Command } from '@commander-js/extra-typings';
 import cliProgress from 'cli-progress';
 import { stringify } from 'yaml';
 import { prepareCache } from '../datasets/cache.js';
+import { openDataset } from '../datasets/open.js';
+import { originalFileReaders } from '../datasets/original_files.js';
+import { DATASET_CONVENTIONS } from '../datasets/resized.js';
 import { numObservations } from '../datasets/ground_truth.js';
 import { createDataset, datasetNames } from '../datasets/registry.js';
 import { UserError } from '../util/errors.js';
 import { Rng } from '../util/random.js';
 import { factorTraversalGrid } from '../viz/factor_traversal_grid.js';
 import { writePng } from '../viz/png.js';
+
+function integerOption(option: string, text: string, min: number): number {
+  const value = Number(text);
+  if (!Number.isSafeInteger(value) || value < min) throw new UserError(`${option}: expected an integer >= ${min}, got '${text}'`);
+  return value;
+}
 
 export function registerDataCommands(program: Command<[], { debug?: true; backend?: string }>): void {
   const data = program.command('data').description('list, picture and cache the ground-truth datasets');
@@ -25,7 +34,9 @@ export function registerDataCommands(program: Command<[], { debug?: true; backen
           factors: Object.fromEntries(d.factorNames.map((f, i) => [f, d.factorSizes[i]])),
         };
       });
-      process.stdout.write(stringify(listing));
+      const originals = originalFileReaders().filter((name) => !datasetNames().includes(name))
+        .map((name) => ({ name, source: 'original files only: set dataset.path' }));
+      process.stdout.write(stringify([...listing, ...originals]));
     });
 
   data.command('show')
@@ -33,10 +44,15 @@ export function registerDataCommands(program: Command<[], { debug?: true; backen
     .argument('<name>', 'dataset name')
     .requiredOption('--out <file>', 'PNG file to write')
     .option('--seed <n>', 'seed of the base factor combination', '0')
-    .action((name, opts) => {
-      const seed = Number(opts.seed);
-      if (!Number.isSafeInteger(seed) || seed < 0) throw new UserError(`--seed: expected a non-negative integer, got '${opts.seed}'`);
-      writePng(opts.out, factorTraversalGrid(createDataset(name, 'data show'), Rng.fromSeed(seed)));
+    .option('--path <file>', 'read the original file (or directory) instead of rendering, as dataset.path does')
+    .addOption(new Option('--convention <library>', 'whose factors and resize filter to follow').choices(DATASET_CONVENTIONS).default('disentanglement_lib'))
+    .option('--size <px>', 'resample observations of another size to this square size (as dataset.image_size)')
+    .action(async (name, opts) => {
+      const seed = integerOption('--seed', opts.seed, 0);
+      const data = await openDataset(name, 'data show', {
+        seed, path: opts.path, convention: opts.convention, imageSize: opts.size === undefined ? undefined : integerOption('--size', opts.size, 1),
+      });
+      writePng(opts.out, factorTraversalGrid(data, Rng.fromSeed(seed)));
       console.log(`wrote ${opts.out}`);
     });
 

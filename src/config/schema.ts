@@ -1,6 +1,7 @@
 // The run configuration: one zod schema that is at once the validator, the defaults, the
 // documentation (each field's .describe) and, through z.infer, the TypeScript type.
 import { z } from 'zod';
+import { DATASET_CONVENTIONS } from '../datasets/resized.js';
 
 const positiveInt = z.number().int().positive();
 
@@ -80,7 +81,11 @@ export const ConfigSchema = z.strictObject({
   dataset: z.strictObject({
     name: z.string().default('dsprites').describe('ground-truth dataset (see `disentangle data list`)'),
     path: z.string().min(1).optional()
-      .describe('the original file (dsprites .npz, shapes3d .h5, mpi3d .npz) or directory (cars3d) to read instead of rendering'),
+      .describe('the original file (dsprites .npz, shapes3d .h5, mpi3d .npz) or directory (cars3d, smallnorb, dsprites_imagenet: the Tiny-ImageNet train split) to read instead of rendering'),
+    convention: z.enum(DATASET_CONVENTIONS).default('disentanglement_lib')
+      .describe("whose factors, splits and resize filter to follow where the libraries differ (SmallNORB: 4 factors, train+test vs 5 factors, train; Pillow LANCZOS vs BILINEAR)"),
+    image_size: positiveInt.max(1024).default(64)
+      .describe('observations of another size (SmallNORB 96, Cars3D 128) are resampled to this square size'),
   }).prefault({}),
   model: z.strictObject({
     z_dim: positiveInt.max(1024).default(10).describe('latent dimensions'),

@@ -15,8 +15,7 @@ import { UserError } from '../util/errors.js';
 import { runInWorker } from '../util/in_worker.js';
 import { encodingOf, storedSize, type Encoding } from './cache_writer.js';
 import { factorsToIndex, numObservations, observationSize, type GroundTruthData } from './ground_truth.js';
-import { openOriginalFile, originalFileReaders } from './original_files.js';
-import { createDataset, datasetNames, type DatasetOptions } from './registry.js';
+import { createDataset } from './registry.js';
 
 export const CACHE_FORMAT = 'disentangle-dataset-cache';
 const CACHE_VERSION = 1;
@@ -129,19 +128,4 @@ export class CachedData implements GroundTruthData {
       for (let i = 0; i < this.size; i++) out[offset + i] = this.buffer[i] / 255;
     }
   }
-}
-
-/**
- * The dataset `name`: read from the original file at `options.path` when given, else its
- * prepared cache when there is one, else rendered on demand.
- */
-export async function openDataset(name: string, where?: string, options: DatasetOptions & { path?: string } = {},
-  root = defaultCacheRoot()): Promise<GroundTruthData> {
-  if (options.path) return openOriginalFile(name, options.path, where);
-  if (!datasetNames().includes(name) && originalFileReaders().includes(name)) {
-    throw new UserError(`${where ? `${where}: ` : ''}dataset '${name}' is read from its original file: set dataset.path`);
-  }
-  const cached = path.join(root, name);
-  if (fs.existsSync(path.join(cached, 'manifest.json'))) return new CachedData(cached);
-  return createDataset(name, where, options);
 }

@@ -7,18 +7,14 @@
 //
 // No photographs ship with the project, so by default the backgrounds are procedural textures:
 // smooth two-colour wave patterns whose colours are spread around Tiny-ImageNet's mean colour,
-// each a pure function of (seed, texture id). Real Tiny-ImageNet images can be used from a
-// directory of 64x64 PNG files (`ImageDirectory`); JPEG is not supported because no JPEG decoder
-// is among the project's dependencies, so the original JPEGs have to be converted to PNG first.
-// The published per-channel statistics (§2.4 table) only hold with the real photographs.
-import { readdirSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
-import { PNG } from 'pngjs';
+// each a pure function of (seed, texture id). Real Tiny-ImageNet images are read from its train
+// directory (`ImageDirectory`, photo_directory.ts), selected by `dataset.path`. The published
+// per-channel statistics (§2.4 table) only hold with the real photographs.
 import { Rng } from '../util/random.js';
 import { DSpritesData } from './dsprites.js';
 import { factorsToIndex, numObservations, type GroundTruthData } from './ground_truth.js';
 
-const IMAGE_SIZE = 64;
+export const IMAGE_SIZE = 64;
 const PIXELS = IMAGE_SIZE * IMAGE_SIZE;
 const TINY_IMAGENET_TRAIN_IMAGES = 100_000;
 /** Seed of the image choice in the original (PCG64(42)). */
@@ -103,54 +99,6 @@ export class ProceduralTextures implements BackgroundImages {
   read(index: number, out: Uint8Array): void {
     // seed · 2^20 + index is a distinct safe integer for every (seed, index) pair.
     proceduralTexture(IMAGE_SIZE, IMAGE_SIZE, Rng.fromSeed(this.seed * 2 ** 20 + index), out);
-  }
-}
-
-function listFilesRecursively(root: string, dir: string, found: string[]): void {
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) listFilesRecursively(root, path, found);
-    else if (entry.isFile()) found.push(relative(root, path));
-  }
-}
-
-/**
- * The 64x64 PNG files under `directory` (searched recursively), in the order of their sorted
- * relative paths, which for Tiny-ImageNet's `train/<wnid>/images/*.png` layout is torchvision
- * ImageFolder's order (classes sorted by wnid, files by name). Files are decoded on demand, so
- * rendering reads one file per observation.
- */
-export class ImageDirectory implements BackgroundImages {
-  readonly files: readonly string[];
-
-  constructor(readonly directory: string) {
-    const found: string[] = [];
-    listFilesRecursively(directory, directory, found);
-    const pngs = found.filter((file) => /\.png$/i.test(file)).sort();
-    if (pngs.length === 0) {
-      const jpegs = found.filter((file) => /\.jpe?g$/i.test(file)).length;
-      const hint = jpegs > 0 ? ` (found ${jpegs} JPEG files: convert them to PNG, JPEG is not supported)` : '';
-      throw new Error(`no PNG images under ${directory}${hint}`);
-    }
-    this.files = pngs.map((file) => join(directory, file));
-  }
-
-  get count(): number {
-    return this.files.length;
-  }
-
-  read(index: number, out: Uint8Array): void {
-    const file = this.files[index];
-    const png = PNG.sync.read(readFileSync(file));
-    if (png.width !== IMAGE_SIZE || png.height !== IMAGE_SIZE) {
-      throw new Error(`${file} is ${png.width}x${png.height}, expected ${IMAGE_SIZE}x${IMAGE_SIZE}`);
-    }
-    // pngjs always decodes to 8-bit RGBA; the alpha channel is dropped.
-    for (let p = 0; p < PIXELS; p++) {
-      out[p * 3] = png.data[p * 4];
-      out[p * 3 + 1] = png.data[p * 4 + 1];
-      out[p * 3 + 2] = png.data[p * 4 + 2];
-    }
   }
 }
 

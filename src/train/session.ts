@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { stringify } from 'yaml';
 import { parseConfigText } from '../config/load.js';
 import type { Config } from '../config/schema.js';
-import { openDataset } from '../datasets/cache.js';
+import { openDataset } from '../datasets/open.js';
 import type { GroundTruthData } from '../datasets/ground_truth.js';
 import type { Framework } from '../frameworks/base.js';
 import { createFramework } from '../frameworks/registry.js';
@@ -31,7 +31,9 @@ export async function createSession(config: Config): Promise<Session> {
   const data = root.fork('data');
   const noise = root.fork('noise');
   const evalSeed = root.fork('eval').uint32();
-  const dataset = await openDataset(config.dataset.name, 'dataset.name', { seed: root.fork('dataset').uint32(), path: config.dataset.path });
+  const dataset = await openDataset(config.dataset.name, 'dataset.name', {
+    seed: root.fork('dataset').uint32(), path: config.dataset.path, convention: config.dataset.convention, imageSize: config.dataset.image_size,
+  });
   const model = createConv64(config.model.z_dim, dataset.observationShape, init);
   return { config, dataset, framework: createFramework(config, model), step: 0, rngs: { data, noise }, evalSeed };
 }

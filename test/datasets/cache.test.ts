@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { CachedData, openDataset, prepareCache } from '../../src/datasets/cache.js';
+import { CachedData, prepareCache } from '../../src/datasets/cache.js';
+import { openDataset } from '../../src/datasets/open.js';
 import { renderRangeToFile } from '../../src/datasets/cache_writer.js';
 import { indexToFactors, numObservations, observationSize } from '../../src/datasets/ground_truth.js';
 import { createDataset } from '../../src/datasets/registry.js';
@@ -57,7 +58,7 @@ test('dataset.path selects the original-file reader; names and paths it cannot o
   await assert.rejects(openDataset('dsprites', 'dataset.path', { path: path.join(root, 'missing.npz') }, root),
     (e: unknown) => e instanceof UserError && /^dataset\.path: .*missing\.npz: no such file or directory$/.test(e.message));
   await assert.rejects(openDataset('xyobject', 'dataset.path', { path: root }, root),
-    (e: unknown) => e instanceof UserError && /unknown dataset with an original-file reader 'xyobject' \(known: cars3d, dsprites, mpi3d, shapes3d\)/.test(e.message));
+    (e: unknown) => e instanceof UserError && /unknown dataset with an original-file reader 'xyobject' \(known: cars3d, dsprites, dsprites_imagenet, mpi3d, shapes3d, smallnorb\)/.test(e.message));
   await assert.rejects(openDataset('mpi3d', 'dataset.name', {}, root),
     (e: unknown) => e instanceof UserError && /dataset 'mpi3d' is read from its original file: set dataset.path/.test(e.message));
   const notNpz = path.join(root, 'dsprites.npz');

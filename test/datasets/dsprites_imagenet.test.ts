@@ -3,9 +3,11 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import { DSpritesData } from '../../src/datasets/dsprites.js';
-import { DSpritesImagenetData, ImageDirectory, ProceduralTextures } from '../../src/datasets/dsprites_imagenet.js';
+import { DSpritesImagenetData, ProceduralTextures } from '../../src/datasets/dsprites_imagenet.js';
+import { ImageDirectory } from '../../src/datasets/photo_directory.js';
 import { numObservations, sampleFactors } from '../../src/datasets/ground_truth.js';
 import { Rng } from '../../src/util/random.js';
 
@@ -153,18 +155,22 @@ test('ImageDirectory reads 64x64 PNGs recursively in sorted-path order and drops
   }
 });
 
-test('ImageDirectory explains that JPEG files must be converted', () => {
+test('ImageDirectory decodes JPEG, as Tiny-ImageNet ships, and names a file it cannot decode', () => {
   const root = mkdtempSync(join(tmpdir(), 'tiny-imagenet-'));
   try {
-    writeFileSync(join(root, 'a.JPEG'), 'jpeg bytes');
-    assert.throws(() => new ImageDirectory(root), /1 JPEG files: convert them to PNG/);
+    const rgba = new Uint8Array(PIXELS * 4);
+    for (let p = 0; p < PIXELS; p++) rgba.set([200, 120, 40, 255], p * 4);
+    writeFileSync(join(root, 'n01_0.JPEG'), jpeg.encode({ width: 64, height: 64, data: rgba }, 95).data);
+    writeFileSync(join(root, 'n01_1.JPEG'), 'not jpeg bytes');
+    const directory = new ImageDirectory(root);
+    assert.equal(directory.count, 2);
+    const photo = new Uint8Array(PIXELS * 3);
+    directory.read(0, photo);
+    // A flat colour survives JPEG's chroma subsampling and quantisation to within a few levels.
+    for (let i = 0; i < photo.length; i++) assert.ok(Math.abs(photo[i] - [200, 120, 40][i % 3]) <= 3, `value ${i}: ${photo[i]}`);
+    assert.throws(() => directory.read(1, photo), (e: Error) => e.name === 'UserError' && /n01_1\.JPEG: cannot decode/.test(e.message));
+    assert.throws(() => new ImageDirectory(join(root, 'missing')), /missing: cannot list \(ENOENT\)/);
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
-});
-
-test('invalid options are rejected', () => {
-  assert.throws(() => new DSpritesImagenetData({ visibility: 101 }), RangeError);
-  assert.throws(() => new DSpritesImagenetData({ mode: 'mid' as 'bg' }), RangeError);
-  assert.throws(() => new ProceduralTextures(0), RangeError);
 });

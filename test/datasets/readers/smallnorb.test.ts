@@ -5,6 +5,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { gzipSync } from 'fflate';
 import { readNorbMatrix, SmallNorbData, type SmallNorbFiles } from '../../../src/datasets/readers/smallnorb.js';
+import { openDataset } from '../../../src/datasets/open.js';
+import { resampleImage } from '../../../src/datasets/resample.js';
 import { Rng } from '../../../src/util/random.js';
 import { bytesOf, isOneLineErrorAbout } from './npy_encoding.js';
 
@@ -163,4 +165,28 @@ test('SmallNORB: corrupt, truncated and inconsistent files give one-line errors'
   duplicated[1] = { ...duplicated[0] };
   assert.throws(() => SmallNorbData.open([writeTriplet('duplicated', duplicated, false)], { convention: 'disent' }), /row 1 repeats factors/);
   assert.throws(() => SmallNorbData.open([good, good], { convention: 'disent' }), /training files only/);
+});
+
+test('dataset.path: a directory of the published files, under either convention, resampled to the model size', async () => {
+  const published = path.join(dir, 'published');
+  fs.mkdirSync(published);
+  const rng = Rng.fromSeed(11);
+  const trainRows = gridRows([4, 6], rng);
+  writeTriplet('published/smallnorb-5x46789x9x18x6x2x96x96-training', trainRows, true);
+  const disent = await openDataset('smallnorb', 'dataset.path', { path: published, convention: 'disent', imageSize: 2 });
+  assert.deepEqual(disent.factorNames, ['category', 'instance', 'elevation', 'rotation', 'lighting']);
+  assert.deepEqual(disent.observationShape, [2, 2, 1]);
+  const row = trainRows[5];
+  const out = new Float32Array(4);
+  disent.render([row.category, row.instance === 4 ? 0 : 1, row.elevation, row.azimuth / 2, row.lighting], out, 0);
+  const expected = resampleImage(row.camera0, SIZE, SIZE, 1, 2, 2, 'bilinear');
+  assert.deepEqual(Array.from(out), Array.from(expected, (v) => Math.fround(v / 255)));
+
+  await assert.rejects(openDataset('smallnorb', 'dataset.path', { path: published, convention: 'disentanglement_lib' }),
+    isOneLineErrorAbout('smallnorb-5x01235x9x18x6x2x96x96-testing-dat.mat(.gz) not found'));
+  writeTriplet('published/smallnorb-5x01235x9x18x6x2x96x96-testing', gridRows([0, 1, 2], rng), false);
+  const library = await openDataset('smallnorb', 'dataset.path', { path: published, imageSize: 2 });
+  assert.deepEqual(library.factorNames, ['category', 'elevation', 'rotation', 'lighting']);
+  assert.deepEqual(library.factorSizes, [2, 2, 3, 2]);
+  assert.deepEqual(library.observationShape, [2, 2, 1]);
 });
