@@ -8,6 +8,7 @@ import { datasetNames } from '../datasets/registry.js';
 import { frameworkNames } from '../frameworks/registry.js';
 import { evaluateRun, resumeRun, runExperiment, trainOnly, type RunHooks } from '../train/run.js';
 import { UserError } from '../util/errors.js';
+import { registerBenchCommands } from './bench_command.js';
 import { registerDataCommands } from './data_command.js';
 import { runMetricsCommand } from './metrics_command.js';
 import { trainingProgressBar } from './progress.js';
@@ -103,6 +104,7 @@ export function registerCommands(program: Program): void {
     .action((input, opts) => runMetricsCommand(input, opts));
 
   registerDataCommands(program);
+  registerBenchCommands(program);
 
   program.command('config')
     .description('validate a config and print it with every default filled in')
