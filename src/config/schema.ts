@@ -2,6 +2,7 @@
 // documentation (each field's .describe) and, through z.infer, the TypeScript type.
 import { z } from 'zod';
 import { DATASET_CONVENTIONS } from '../datasets/resized.js';
+import { FRAMEWORKS } from '../frameworks/registry.js';
 
 const positiveInt = z.number().int().positive();
 
@@ -73,6 +74,22 @@ export const UnsupervisedSettingsSchema = z.strictObject({
   num_bins: positiveInt.default(20).describe('histogram bins per code dimension'),
 });
 
+/**
+ * Validates the named framework's own hyperparameters (the keys beside `name` and `recon_loss`)
+ * with its settings schema, filling its defaults; an unknown name is left for the registry to report.
+ */
+function withFrameworkSettings<T extends { name: string; recon_loss: string }>(framework: T, ctx: z.RefinementCtx) {
+  const definition = Object.hasOwn(FRAMEWORKS, framework.name) ? FRAMEWORKS[framework.name] : undefined;
+  if (!definition) return framework;
+  const { name, recon_loss, ...own } = framework;
+  const parsed = definition.settings.safeParse(own);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) ctx.addIssue(issue as Parameters<typeof ctx.addIssue>[0]);
+    return z.NEVER;
+  }
+  return { name, recon_loss, ...parsed.data } as T & Record<string, unknown>;
+}
+
 export const ConfigSchema = z.strictObject({
   seed: z.number().int().nonnegative().default(0)
     .describe('seeds data, initialisation, sampling and metrics; same seed and backend give the same run'),
@@ -92,11 +109,18 @@ export const ConfigSchema = z.strictObject({
     architecture: z.enum(['conv64']).default('conv64')
       .describe('conv64: disentanglement_lib/Burgess conv encoder and transposed-conv decoder for 64x64 images'),
   }).prefault({}),
-  framework: z.strictObject({
-    name: z.string().default('beta_vae').describe('training framework (see `disentangle frameworks`)'),
-    beta: z.number().nonnegative().default(4).describe('weight of the KL term'),
+  framework: z.looseObject({
+    name: z.string().default('beta_vae').describe('training framework (see `disentangle list`); its own hyperparameters sit beside name'),
     recon_loss: z.enum(['bernoulli', 'mse']).default('bernoulli')
       .describe('bernoulli: BCE with logits summed over pixels; mse: squared error summed over pixels'),
+  }).prefault({}).transform(withFrameworkSettings),
+  sampling: z.strictObject({
+    mode: z.enum(['auto', 'single', 'weak_pair', 'pair_orig', 'dist_triple']).default('auto')
+      .describe("how a training sample's observations are drawn; auto: single, weak_pair or dist_triple by the framework's views"),
+    k: z.number().int().min(-1).refine((k) => k !== 0, 'k must be -1 (random) or a number of factors').default(-1)
+      .describe('weak pairs: factors changed (1 or k, with probability 1/2 each); -1 draws k from 1..F-1 per pair'),
+    triplet_metric: z.enum(['random', 'factors', 'manhattan', 'manhattan_scaled', 'combined', 'combined_scaled']).default('manhattan_scaled')
+      .describe('dist_triple: the factor distance that orders positive before negative'),
   }).prefault({}),
   train: z.strictObject({
     steps: positiveInt.default(3000).describe('optimizer steps'),

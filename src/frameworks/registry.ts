@@ -2,14 +2,13 @@
 import type { Config } from '../config/schema.js';
 import type { EncoderDecoder } from '../nn/model.js';
 import { lookupByName } from '../util/errors.js';
-import type { Framework, FrameworkSettings } from './base.js';
-import { BetaVae } from './beta_vae.js';
+import type { Framework } from './base.js';
+import { betaVae, vae } from './beta_vae.js';
+import type { FrameworkDefinition } from './definition.js';
 
-type FrameworkFactory = (model: EncoderDecoder, settings: FrameworkSettings, config: Config['framework']) => Framework;
-
-const FRAMEWORKS: Record<string, FrameworkFactory> = {
-  vae: (model, settings) => new BetaVae(model, settings, 1),
-  beta_vae: (model, settings, config) => new BetaVae(model, settings, config.beta),
+export const FRAMEWORKS: Readonly<Record<string, FrameworkDefinition>> = {
+  vae,
+  beta_vae: betaVae,
 };
 
 export function frameworkNames(): string[] {
@@ -17,7 +16,8 @@ export function frameworkNames(): string[] {
 }
 
 export function createFramework(config: Config, model: EncoderDecoder): Framework {
-  const factory = lookupByName('framework', config.framework.name, FRAMEWORKS, 'framework.name');
+  const definition = lookupByName('framework', config.framework.name, FRAMEWORKS, 'framework.name');
+  const { name: _name, recon_loss, ...own } = config.framework;
   const { lr, adam_beta1: beta1, adam_beta2: beta2, adam_epsilon: epsilon } = config.train;
-  return factory(model, { recon_loss: config.framework.recon_loss, optimizer: { lr, beta1, beta2, epsilon } }, config.framework);
+  return definition.create(model, { recon_loss, optimizer: { lr, beta1, beta2, epsilon } }, definition.settings.parse(own));
 }

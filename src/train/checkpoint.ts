@@ -13,14 +13,20 @@ import { writeDirAtomic, writeFileAtomic } from '../util/files.js';
 import type { RngState } from '../util/random.js';
 
 export const CHECKPOINT_FORMAT = 'disentangle-checkpoint';
-export const CHECKPOINT_VERSION = 1;
+export const CHECKPOINT_VERSION = 2;
 
 export interface CheckpointState {
   step: number;
   config: Config;
   rng: Record<string, RngState>;
   weights: Map<string, tf.Tensor>;
-  optimizer: { iterations: number; tensors: Map<string, tf.Tensor> };
+  /** Each optimizer's state by its name ('model', and e.g. 'discriminator'). */
+  optimizers: Map<string, OptimizerState>;
+}
+
+export interface OptimizerState {
+  iterations: number;
+  tensors: Map<string, tf.Tensor>;
 }
 
 interface WeightsGroup {
@@ -34,7 +40,9 @@ export interface CheckpointManifest {
   step: number;
   config: Config;
   rng: Record<string, RngState>;
-  optimizer: { name: 'adam'; iterations: number; weightsManifest: WeightsGroup[] };
+  /** Step counts by optimizer; their moments are in optimizerManifest, keyed `<optimizer>/<moment key>`. */
+  optimizers: Record<string, { name: 'adam'; iterations: number }>;
+  optimizerManifest: WeightsGroup[];
   weightsManifest: WeightsGroup[];
 }
 
@@ -58,14 +66,19 @@ export async function saveCheckpoint(runDir: string, state: CheckpointState, kee
   const name = stepDirName(state.step);
   const target = path.join(root, name);
   const weights = await encode(state.weights, 'weights.bin');
-  const optimizer = await encode(state.optimizer.tensors, 'optimizer.bin');
+  const moments = new Map<string, tf.Tensor>();
+  for (const [name, optimizer] of state.optimizers) {
+    for (const [key, t] of optimizer.tensors) moments.set(`${name}/${key}`, t);
+  }
+  const optimizer = await encode(moments, 'optimizer.bin');
   const manifest: CheckpointManifest = {
     format: CHECKPOINT_FORMAT,
     version: CHECKPOINT_VERSION,
     step: state.step,
     config: state.config,
     rng: state.rng,
-    optimizer: { name: 'adam', iterations: state.optimizer.iterations, weightsManifest: [optimizer.group] },
+    optimizers: Object.fromEntries([...state.optimizers].map(([name, o]) => [name, { name: 'adam', iterations: o.iterations }])),
+    optimizerManifest: [optimizer.group],
     weightsManifest: [weights.group],
   };
   if (!fs.existsSync(target)) {
@@ -124,7 +137,8 @@ function readManifest(dir: string): CheckpointManifest {
   if (manifest.version !== CHECKPOINT_VERSION) {
     throw new UserError(`${file}: checkpoint version ${manifest.version}, this disentangle reads version ${CHECKPOINT_VERSION}`);
   }
-  if (!Number.isInteger(manifest.step) || !Array.isArray(manifest.weightsManifest) || !manifest.optimizer) {
+  if (!Number.isInteger(manifest.step) || !Array.isArray(manifest.weightsManifest) || !manifest.optimizers
+    || !Array.isArray(manifest.optimizerManifest)) {
     throw new UserError(`${file}: manifest is incomplete`);
   }
   return manifest;
@@ -137,9 +151,18 @@ export function loadCheckpoint(dir: string): CheckpointState {
     config: manifest.config,
     rng: manifest.rng,
     weights: readWeights(dir, manifest.weightsManifest, 'weights'),
-    optimizer: {
-      iterations: manifest.optimizer.iterations,
-      tensors: readWeights(dir, manifest.optimizer.weightsManifest, 'optimizer state'),
-    },
+    optimizers: splitOptimizerState(dir, manifest),
   };
+}
+
+function splitOptimizerState(dir: string, manifest: CheckpointManifest): Map<string, OptimizerState> {
+  const out = new Map<string, OptimizerState>(
+    Object.entries(manifest.optimizers).map(([name, o]) => [name, { iterations: o.iterations, tensors: new Map() }]));
+  for (const [key, t] of readWeights(dir, manifest.optimizerManifest, 'optimizer state')) {
+    const slash = key.indexOf('/');
+    const owner = out.get(key.slice(0, slash));
+    if (!owner) throw new UserError(`${dir}: optimizer state '${key}' belongs to no optimizer in the manifest`);
+    owner.tensors.set(key.slice(slash + 1), t);
+  }
+  return out;
 }

@@ -45,12 +45,12 @@ export async function restoreSession(checkpointDir: string, overrides: readonly 
     const config = parseConfigText(stringify(state.config), `${checkpointDir}/manifest.json`, overrides);
     const session = await createSession(config);
     assignWeights(session.framework, state, checkpointDir);
-    session.framework.optimizer.restore(state.optimizer.iterations, state.optimizer.tensors);
+    restoreOptimizers(session.framework, state, checkpointDir);
     session.step = state.step;
     session.rngs = { data: restoreRng(state.rng, 'data', checkpointDir), noise: restoreRng(state.rng, 'noise', checkpointDir) };
     return session;
   } finally {
-    tf.dispose([...state.weights.values()]);
+    tf.dispose([...state.weights.values(), ...[...state.optimizers.values()].flatMap((o) => [...o.tensors.values()])]);
   }
 }
 
@@ -61,7 +61,7 @@ function restoreRng(saved: Record<string, RngState>, name: string, where: string
 }
 
 function assignWeights(framework: Framework, state: CheckpointState, where: string): void {
-  for (const [name, variable] of framework.model.params) {
+  for (const [name, variable] of framework.variables()) {
     const saved = state.weights.get(name);
     if (!saved) throw new UserError(`${where}: checkpoint lacks weight '${name}'`);
     if (saved.shape.join('x') !== variable.shape.join('x')) {
@@ -71,13 +71,21 @@ function assignWeights(framework: Framework, state: CheckpointState, where: stri
   }
 }
 
+function restoreOptimizers(framework: Framework, state: CheckpointState, where: string): void {
+  for (const [name, optimizer] of framework.optimizers()) {
+    const saved = state.optimizers.get(name);
+    if (!saved) throw new UserError(`${where}: checkpoint lacks the state of optimizer '${name}'`);
+    optimizer.restore(saved.iterations, saved.tensors);
+  }
+}
+
 /** What a checkpoint of this session holds. */
 export function sessionState(session: Session): CheckpointState {
   return {
     step: session.step,
     config: session.config,
     rng: { data: session.rngs.data.state(), noise: session.rngs.noise.state() },
-    weights: new Map(session.framework.model.params),
-    optimizer: session.framework.optimizer.state(),
+    weights: session.framework.variables(),
+    optimizers: new Map([...session.framework.optimizers()].map(([name, optimizer]) => [name, optimizer.state()])),
   };
 }

@@ -2,9 +2,10 @@
 // TensorBoard, checkpoints on schedule, and a hard stop on a non-finite loss that leaves the last
 // good checkpoint in place.
 import * as tf from '@tensorflow/tfjs-core';
-import { renderBatch, sampleFactors } from '../datasets/ground_truth.js';
 import { UserError } from '../util/errors.js';
 import type { SummaryWriter } from '../util/tensorboard.js';
+import type { TrainingBatch } from '../frameworks/base.js';
+import { renderViews, viewSampler } from './batches.js';
 import { latestCheckpoint, saveCheckpoint } from './checkpoint.js';
 import { sessionState, type Session } from './session.js';
 
@@ -21,12 +22,10 @@ export interface TrainOptions {
   onProgress?: (event: ProgressEvent) => void;
 }
 
-/** The batch of images for the next step, drawn from the session's data stream. */
-export function nextBatch(session: Session): tf.Tensor4D {
-  const { dataset, config, rngs } = session;
-  const n = config.train.batch_size;
-  const images = renderBatch(dataset, sampleFactors(dataset.factorSizes, n, rngs.data), n);
-  return tf.tensor4d(images, [n, ...dataset.observationShape]);
+/** The next step's batch, one tensor per view, drawn from the session's data stream. */
+export function nextBatch(session: Session): TrainingBatch {
+  const { dataset, config, framework, rngs } = session;
+  return renderViews(dataset, viewSampler(config.sampling, framework.views), framework.views, config.train.batch_size, rngs.data);
 }
 
 function describeLastCheckpoint(runDir: string): string {
@@ -39,7 +38,7 @@ function describeLastCheckpoint(runDir: string): string {
 
 function weightsAreFinite(session: Session): boolean {
   return tf.tidy(() => {
-    const flags = [...session.framework.model.params.values()].map((v) => tf.all(tf.isFinite(v)));
+    const flags = [...session.framework.variables().values()].map((v) => tf.all(tf.isFinite(v)));
     return tf.all(tf.stack(flags)).dataSync()[0] === 1;
   });
 }
@@ -56,7 +55,7 @@ export async function train(session: Session, options: TrainOptions): Promise<vo
     try {
       terms = framework.trainStep(x, session.rngs.noise, step);
     } finally {
-      x.dispose();
+      tf.dispose(x.views);
     }
     const bad = Object.entries(terms).find(([, v]) => !Number.isFinite(v));
     if (bad) {

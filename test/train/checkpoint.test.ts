@@ -19,7 +19,10 @@ function state(step: number): CheckpointState {
       ['encoder/w', tf.tensor2d([1, 2, 3, step], [2, 2])],
       ['encoder/b', tf.tensor1d([-0.5, 0.25])],
     ]),
-    optimizer: { iterations: step, tensors: new Map([['encoder/w/m', tf.tensor2d([0.1, 0.2, 0.3, 0.4], [2, 2])]]) },
+    optimizers: new Map([
+      ['model', { iterations: step, tensors: new Map([['encoder/w/m', tf.tensor2d([0.1, 0.2, 0.3, 0.4], [2, 2])]]) }],
+      ['discriminator', { iterations: 2 * step, tensors: new Map([['disc/w/v', tf.tensor1d([7, 8])]]) }],
+    ]),
   };
 }
 
@@ -35,9 +38,11 @@ test('a saved checkpoint loads back with the same step, config, random state and
   assert.equal(loaded.step, 40);
   assert.deepEqual(loaded.config, saved.config);
   assert.deepEqual(loaded.rng, saved.rng);
-  assert.deepEqual(loaded.optimizer.iterations, 40);
+  assert.deepEqual([...loaded.optimizers].map(([name, o]) => [name, o.iterations]), [['model', 40], ['discriminator', 80]]);
   for (const [name, t] of saved.weights) assert.deepEqual(loaded.weights.get(name)?.arraySync(), t.arraySync());
-  assert.deepEqual(loaded.optimizer.tensors.get('encoder/w/m')?.dataSync(), saved.optimizer.tensors.get('encoder/w/m')?.dataSync());
+  for (const [name, optimizer] of saved.optimizers) {
+    for (const [key, t] of optimizer.tensors) assert.deepEqual(loaded.optimizers.get(name)?.tensors.get(key)?.arraySync(), t.arraySync());
+  }
   const manifest = JSON.parse(fs.readFileSync(path.join(where, 'manifest.json'), 'utf8'));
   assert.deepEqual(manifest.weightsManifest[0].paths, ['weights.bin']);
   assert.deepEqual(manifest.weightsManifest[0].weights.map((w: { name: string }) => w.name), ['encoder/w', 'encoder/b']);

@@ -1,5 +1,6 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs-core';
 import { initBackend, shutdownBackend } from '../../src/backends/select.js';
 import { parseConfigText } from '../../src/config/load.js';
 import { createSession } from '../../src/train/session.js';
@@ -13,7 +14,7 @@ async function weightsAfter(seed: number, steps: number): Promise<Float32Array[]
   for (let step = 1; step <= steps; step++) {
     const x = nextBatch(session);
     session.framework.trainStep(x, session.rngs.noise, step);
-    x.dispose();
+    tf.dispose(x.views);
   }
   const weights = [...session.framework.model.params.values()].map((v) => v.dataSync() as Float32Array);
   session.framework.dispose();

@@ -1,0 +1,18 @@
+// What the registry knows of a framework: its own hyperparameters (a strict zod object whose
+// defaults are the original's), how to build it, and the training samples it needs. Configs
+// name frameworks; the schema validates `framework.*` against the named framework's settings.
+import type { z } from 'zod';
+import type { EncoderDecoder } from '../nn/model.js';
+import type { Framework, FrameworkSettings } from './base.js';
+
+export interface FrameworkDefinition<Settings extends z.ZodObject = z.ZodObject> {
+  /** One line for `disentangle list` and the docs. */
+  description: string;
+  settings: Settings;
+  create(model: EncoderDecoder, common: FrameworkSettings, settings: z.infer<Settings>): Framework;
+}
+
+/** Type-checks a definition against its own settings schema. */
+export function defineFramework<Settings extends z.ZodObject>(definition: FrameworkDefinition<Settings>): FrameworkDefinition {
+  return definition as unknown as FrameworkDefinition;
+}

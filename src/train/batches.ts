@@ -1,0 +1,69 @@
+// Training batches: the factor combinations of each sample's views, drawn by the sampler the
+// config names (or the framework's natural one), rendered into one tensor per view.
+import * as tf from '@tensorflow/tfjs-core';
+import type { Config } from '../config/schema.js';
+import { renderBatch, sampleFactors, type GroundTruthData } from '../datasets/ground_truth.js';
+import { distTripleSampler, pairOrigSampler, sampleWeakPairDlib } from '../datasets/sampling/index.js';
+import { UserError } from '../util/errors.js';
+import type { TrainingBatch } from '../frameworks/base.js';
+import type { Rng } from '../util/random.js';
+
+export type SamplingConfig = Config['sampling'];
+
+/** One sample: a factor vector per view, and for weak pairs the label of the changed factor. */
+interface ViewSample {
+  factors: Int32Array[];
+  label?: number;
+}
+
+/** Draws the factors of one sample's views. */
+type ViewSampler = (sizes: readonly number[], rng: Rng) => ViewSample;
+
+const SAMPLERS: Record<Exclude<SamplingConfig['mode'], 'auto'>, { views: number; draw: (s: SamplingConfig) => ViewSampler }> = {
+  single: { views: 1, draw: () => (sizes, rng) => ({ factors: [sampleFactors(sizes, 1, rng)] }) },
+  // disentanglement_lib's weak supervision: a random pair differing in 1 or k factors.
+  weak_pair: {
+    views: 2,
+    draw: ({ k }) => (sizes, rng) => {
+      const pair = sampleWeakPairDlib(sizes, k, rng);
+      return { factors: [pair.first, pair.second], label: pair.label };
+    },
+  },
+  // disent's GroundTruthPairOrigSampler: the same rule started from a random dataset index.
+  pair_orig: { views: 2, draw: ({ k }) => (sizes, rng) => ({ factors: pairOrigSampler(sizes, k, rng).map((e) => e.factors) }) },
+  // disent's GroundTruthDistSampler: anchor, positive, negative ordered by factor distance.
+  dist_triple: {
+    views: 3,
+    draw: ({ triplet_metric }) => (sizes, rng) => ({ factors: distTripleSampler(sizes, triplet_metric, 0, rng).map((e) => e.factors) }),
+  },
+};
+
+const NATURAL_MODE: Record<number, Exclude<SamplingConfig['mode'], 'auto'>> = { 1: 'single', 2: 'weak_pair', 3: 'dist_triple' };
+
+/** The view sampler for a framework training on `views` observations per sample. */
+export function viewSampler(sampling: SamplingConfig, views: number): ViewSampler {
+  const mode = sampling.mode === 'auto' ? NATURAL_MODE[views] : sampling.mode;
+  const sampler = SAMPLERS[mode];
+  if (!sampler || sampler.views !== views) {
+    throw new UserError(`sampling.mode: '${mode}' gives ${sampler?.views} observation(s) per sample, the framework trains on ${views}`);
+  }
+  return sampler.draw(sampling);
+}
+
+/** `n` samples' views rendered into one [n, H, W, C] tensor per view, with the pairs' labels. */
+export function renderViews(dataset: GroundTruthData, draw: ViewSampler, views: number, n: number, rng: Rng): TrainingBatch {
+  const k = dataset.factorSizes.length;
+  const factors = Array.from({ length: views }, () => new Int32Array(n * k));
+  const labels = new Int32Array(n);
+  let labelled = false;
+  for (let r = 0; r < n; r++) {
+    const sample = draw(dataset.factorSizes, rng);
+    for (let v = 0; v < views; v++) factors[v].set(sample.factors[v], r * k);
+    if (sample.label !== undefined) {
+      labels[r] = sample.label;
+      labelled = true;
+    }
+  }
+  const rendered = factors.map((f) => tf.tensor4d(renderBatch(dataset, f, n), [n, ...dataset.observationShape]));
+  return labelled ? { views: rendered, labels } : { views: rendered };
+}
