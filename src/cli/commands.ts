@@ -1,32 +1,18 @@
 // The CLI's commands, each a few lines over the library.
-import type { Command } from '@commander-js/extra-typings';
 import { stringify } from 'yaml';
-import { initBackend, shutdownBackend, type BackendName } from '../backends/select.js';
 import { configToYaml, loadConfig } from '../config/load.js';
 import { BACKEND_REQUESTS, ConfigSchema, METRIC_NAMES } from '../config/schema.js';
 import { datasetNames } from '../datasets/registry.js';
 import { frameworkNames } from '../frameworks/registry.js';
 import { evaluateRun, resumeRun, runExperiment, trainOnly, type RunHooks } from '../train/run.js';
 import { UserError } from '../util/errors.js';
+import { withBackend, type Program } from './backend.js';
 import { registerBenchCommands } from './bench_command.js';
 import { registerDataCommands } from './data_command.js';
 import { runMetricsCommand } from './metrics_command.js';
 import { trainingProgressBar } from './progress.js';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
-
-type Program = Command<[], { debug?: true; backend?: string }>;
-
-async function withBackend<T>(program: Program, configured: string, work: () => Promise<T>): Promise<T> {
-  const requested = (program.opts().backend ?? configured) as BackendName | 'auto';
-  const backend = await initBackend(requested);
-  console.log(`backend: ${backend.name}${backend.threads > 1 ? ` (${backend.threads} threads)` : ''}`);
-  try {
-    return await work();
-  } finally {
-    shutdownBackend();
-  }
-}
 
 /** Runs `work` with a progress bar and status lines, stopping the bar however the work ends. */
 async function withProgress<T>(work: (hooks: RunHooks) => Promise<T>): Promise<T> {

@@ -1,5 +1,5 @@
 // `disentangle data list | show NAME | prepare NAME`: look at and cache the ground-truth datasets.
-import { Option, type Command } from '@commander-js/extra-typings';
+import { Option } from '@commander-js/extra-typings';
 import cliProgress from 'cli-progress';
 import { stringify } from 'yaml';
 import { prepareCache } from '../datasets/cache.js';
@@ -12,6 +12,7 @@ import { UserError } from '../util/errors.js';
 import { Rng } from '../util/random.js';
 import { factorTraversalGrid } from '../viz/factor_traversal_grid.js';
 import { writePng } from '../viz/png.js';
+import type { Program } from './backend.js';
 
 function integerOption(option: string, text: string, min: number): number {
   const value = Number(text);
@@ -19,7 +20,7 @@ function integerOption(option: string, text: string, min: number): number {
   return value;
 }
 
-export function registerDataCommands(program: Command<[], { debug?: true; backend?: string }>): void {
+export function registerDataCommands(program: Program): void {
   const data = program.command('data').description('list, picture and cache the ground-truth datasets');
 
   data.command('list')
