@@ -92,7 +92,14 @@ test('pixels are uint8 levels in [0, 1]', () => {
   }
 });
 
-test('each hue recolours only its own region, and the regions are disjoint and cover the image', () => {
+/** The sky colour measured in the original images. */
+const SKY = [153 / 255, 226 / 255, 249 / 255];
+
+function isSky(image: Float32Array, pixel: number): boolean {
+  return [0, 1, 2].every((c) => Math.abs(image[pixel * 3 + c] - SKY[c]) < 1e-6);
+}
+
+test('each hue recolours only its own region; the rest of the image is the fixed sky', () => {
   for (const factors of [BASE, [5, 0, 9, 7, 3, 0], [9, 3, 2, 0, 2, 14]]) {
     const floor = regionOf(factors, FLOOR_HUE, (factors[FLOOR_HUE] + 5) % 10);
     const wall = regionOf(factors, WALL_HUE, (factors[WALL_HUE] + 5) % 10);
@@ -100,38 +107,93 @@ test('each hue recolours only its own region, and the regions are disjoint and c
     for (const region of [floor, wall, object]) assert.ok(region.size > 0);
     for (const p of floor) assert.ok(!wall.has(p) && !object.has(p), `pixel ${p} in two regions`);
     for (const p of wall) assert.ok(!object.has(p), `pixel ${p} in two regions`);
-    assert.equal(floor.size + wall.size + object.size, PIXELS);
-    // The floor lies below the walls.
+    const image = render(factors);
+    let sky = 0;
+    for (let p = 0; p < PIXELS; p++) {
+      if (floor.has(p) || wall.has(p) || object.has(p)) continue;
+      assert.ok(isSky(image, p), `pixel ${p} belongs to no region but is not sky`);
+      sky++;
+    }
+    // As in the original: sky ≈ the top fifth, floor ≈ the lower third or more, walls between.
+    assert.ok(sky > 0.1 * PIXELS && sky < 0.3 * PIXELS, `sky ${sky} px`);
+    assert.ok(floor.size > 0.25 * PIXELS, `floor ${floor.size} px`);
     assert.ok(centroid(floor).row > centroid(wall).row);
   }
 });
 
-test('the object occupies the central-lower part of the image', () => {
-  for (let shape = 0; shape < 4; shape++) {
-    for (const orientation of [0, 7, 14]) {
-      const { row, col } = centroid(objectPixels([0, 0, 0, 7, shape, orientation]));
-      assert.ok(row > SIZE / 2 && row < 0.75 * SIZE, `row ${row}`);
-      assert.ok(Math.abs(col - SIZE / 2) < 4, `col ${col}`);
-    }
+test('the top rows are the same sky for every factor combination', () => {
+  const factors = sampleFactors(shapes3d.factorSizes, 480, Rng.fromSeed(5));
+  // Every geometry (scale, shape, orientation) once, with random hues.
+  for (let k = 0; k < 480; k++) {
+    factors[k * 6 + 3] = Math.floor(k / 60);
+    factors[k * 6 + 4] = Math.floor(k / 15) % 4;
+    factors[k * 6 + 5] = k % 15;
+  }
+  const images = renderBatch(shapes3d, factors, 480);
+  for (let k = 0; k < 480; k++) {
+    const image = images.subarray(k * PIXELS * 3, (k + 1) * PIXELS * 3);
+    for (let p = 0; p < 4 * SIZE; p++) assert.ok(isSky(image, p), `image ${k} pixel ${p}`);
   }
 });
 
-/** Column of the wall corner in the top row: where the two walls' shading changes. */
-function cornerColumn(factors: number[]): number {
+test('the object stands in the lower middle of the image, about a third of its width', () => {
+  for (let shape = 0; shape < 4; shape++) {
+    for (const orientation of [0, 7, 14]) {
+      const pixels = objectPixels([0, 0, 0, 7, shape, orientation]);
+      const bottom = Math.max(...[...pixels].map((p) => Math.floor(p / SIZE)));
+      assert.ok(bottom > 0.75 * SIZE && bottom < 0.95 * SIZE, `bottom row ${bottom}`);
+      assert.ok(Math.abs(centroid(pixels).col - SIZE / 2) < 4, `col ${centroid(pixels).col}`);
+    }
+  }
+  const cube = objectPixels([0, 0, 0, 3, 0, 7]);
+  const columns = new Set([...cube].map((p) => p % SIZE));
+  assert.ok(columns.size > 0.25 * SIZE && columns.size < 0.45 * SIZE, `cube width ${columns.size} px`);
+});
+
+/**
+ * Columns of row 22 (between the sky and the object) where the wall shading jumps: the corners
+ * between the back wall and the side walls.
+ */
+function cornerColumns(factors: number[]): number[] {
   const image = render(factors);
+  const row = 22;
   const edges: number[] = [];
   for (let col = 1; col < SIZE; col++) {
-    if (image[col * 3] !== image[(col - 1) * 3] || image[col * 3 + 1] !== image[(col - 1) * 3 + 1]) edges.push(col);
+    // Green channel of wall hue 6 stays unclipped on every wall, so the walls differ in it.
+    if (Math.abs(image[(row * SIZE + col) * 3 + 1] - image[(row * SIZE + col - 1) * 3 + 1]) > 0.05) edges.push(col);
   }
-  assert.equal(edges.length, 1, `expected one wall edge in the top row, got ${edges}`);
-  return edges[0];
+  return edges;
 }
 
-test('orientation moves the wall corner horizontally', () => {
-  // A wall hue with all channels unclipped on both walls, so the two walls differ in colour.
-  const columns = [0, 3, 7, 11, 14].map((o) => cornerColumn([0, 6, 0, 3, 0, o]));
-  for (let i = 1; i < columns.length; i++) assert.ok(columns[i] > columns[i - 1], `corner columns ${columns}`);
-  assert.ok(columns[columns.length - 1] - columns[0] > 20, `corner columns ${columns}`);
+test('orientation moves the wall corners horizontally', () => {
+  const spans = Array.from({ length: 15 }, (_, orientation) => {
+    const corners = cornerColumns([0, 6, 0, 3, 0, orientation]);
+    assert.ok(corners.length >= 1 && corners.length <= 2, `orientation ${orientation}: corners ${corners}`);
+    // The back wall spans [left, right) around the image centre.
+    const left = Math.max(0, ...corners.filter((c) => c <= SIZE / 2));
+    const right = Math.min(SIZE, ...corners.filter((c) => c > SIZE / 2));
+    return { left, right };
+  });
+  for (let o = 1; o < 15; o++) {
+    assert.ok(spans[o].left >= spans[o - 1].left && spans[o].right >= spans[o - 1].right, JSON.stringify(spans));
+  }
+  assert.ok(spans[14].left - spans[0].left > 15 && spans[14].right - spans[0].right > 15, JSON.stringify(spans));
+});
+
+test('the object casts a dark shadow on the floor to its lower right', () => {
+  for (let shape = 0; shape < 4; shape++) {
+    for (const floorHue of [0, 6]) {
+      const factors = [floorHue, 3, 3, 4, shape, 7];
+      const floor = regionOf(factors, FLOOR_HUE, (floorHue + 5) % 10);
+      const image = render(factors);
+      const brightness = (p: number) => image[p * 3] + image[p * 3 + 1] + image[p * 3 + 2];
+      const lit = Math.max(...[...floor].map(brightness));
+      const shadow = new Set([...floor].filter((p) => brightness(p) < 0.6 * lit));
+      assert.ok(shadow.size > 40, `${SHAPES3D_SHAPES[shape]}: ${shadow.size} shadow px`);
+      const object = centroid(objectPixels(factors));
+      assert.ok(centroid(shadow).col > object.col && centroid(shadow).row > object.row, SHAPES3D_SHAPES[shape]);
+    }
+  }
 });
 
 test('the object area grows with scale', () => {
@@ -192,13 +254,7 @@ test('dataset statistics approach the original 3dshapes', () => {
     }
   }
   for (let c = 0; c < 3; c++) {
-    assert.ok(Math.abs(means[c] - targetMeans[c]) <= 0.03, `channel ${c} mean ${means[c]}`);
-  }
-  assert.ok(Math.abs(stds[0] - targetStds[0]) <= 0.04, `red std ${stds[0]}`);
-  // Green and blue fall short of the original's stds by ≈0.06 and ≈0.08: three flat colour
-  // regions cannot spread further (see Shapes3dAppearance). Hold them at the calibrated level so
-  // a regression shows, and below the targets so the documented gap stays true.
-  for (const c of [1, 2]) {
-    assert.ok(stds[c] >= 0.27 && stds[c] < targetStds[c], `channel ${c} std ${stds[c]}`);
+    assert.ok(Math.abs(means[c] - targetMeans[c]) <= 0.02, `channel ${c} mean ${means[c]}`);
+    assert.ok(Math.abs(stds[c] - targetStds[c]) <= 0.02, `channel ${c} std ${stds[c]}`);
   }
 });
