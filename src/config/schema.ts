@@ -3,6 +3,9 @@
 import { z } from 'zod';
 import { DATASET_CONVENTIONS } from '../datasets/resized.js';
 import { FRAMEWORKS } from '../frameworks/registry.js';
+import { ARCHITECTURES, ARCHITECTURE_DESCRIPTIONS } from '../nn/architectures.js';
+import { SchedulePresetSchema, SchedulesSchema } from '../schedules/config.js';
+import { parseReconLoss, RECON_LOSS_DESCRIPTION, RECON_REDUCTIONS, type ReconLoss } from '../nn/losses.js';
 
 const positiveInt = z.number().int().positive();
 
@@ -75,19 +78,26 @@ export const UnsupervisedSettingsSchema = z.strictObject({
 });
 
 /**
- * Validates the named framework's own hyperparameters (the keys beside `name` and `recon_loss`)
- * with its settings schema, filling its defaults; an unknown name is left for the registry to report.
+ * Validates the named framework's own hyperparameters (the keys beside `name` and the reconstruction settings)
+ * with its settings schema, filling its defaults.
  */
-function withFrameworkSettings<T extends { name: string; recon_loss: string }>(framework: T, ctx: z.RefinementCtx) {
+function withFrameworkSettings<T extends { name: string; recon_loss: string; loss_reduction: string; schedule_preset?: string; schedules?: unknown }>(
+  framework: T, ctx: z.RefinementCtx,
+) {
   const definition = Object.hasOwn(FRAMEWORKS, framework.name) ? FRAMEWORKS[framework.name] : undefined;
-  if (!definition) return framework;
-  const { name, recon_loss, ...own } = framework;
+  if (!definition) {
+    const known = Object.keys(FRAMEWORKS).sort().join(', ');
+    ctx.addIssue({ code: 'custom', path: ['name'], message: `unknown framework '${framework.name}' (known: ${known})` });
+    return z.NEVER;
+  }
+  const { name, recon_loss, loss_reduction, schedule_preset, schedules, ...own } = framework;
   const parsed = definition.settings.safeParse(own);
   if (!parsed.success) {
     for (const issue of parsed.error.issues) ctx.addIssue(issue as Parameters<typeof ctx.addIssue>[0]);
     return z.NEVER;
   }
-  return { name, recon_loss, ...parsed.data } as T & Record<string, unknown>;
+  const scheduling = { ...(schedule_preset === undefined ? {} : { schedule_preset }), ...(schedules === undefined ? {} : { schedules }) };
+  return { name, recon_loss, loss_reduction, ...scheduling, ...parsed.data } as T & Record<string, unknown>;
 }
 
 export const ConfigSchema = z.strictObject({
@@ -106,13 +116,25 @@ export const ConfigSchema = z.strictObject({
   }).prefault({}),
   model: z.strictObject({
     z_dim: positiveInt.max(1024).default(10).describe('latent dimensions'),
-    architecture: z.enum(['conv64']).default('conv64')
-      .describe('conv64: disentanglement_lib/Burgess conv encoder and transposed-conv decoder for 64x64 images'),
+    architecture: z.enum(ARCHITECTURES).default('conv64')
+      .describe(ARCHITECTURES.map((a) => `${a}: ${ARCHITECTURE_DESCRIPTIONS[a]}`).join('; ')),
   }).prefault({}),
   framework: z.looseObject({
     name: z.string().default('beta_vae').describe('training framework (see `disentangle list`); its own hyperparameters sit beside name'),
-    recon_loss: z.enum(['bernoulli', 'mse']).default('bernoulli')
-      .describe('bernoulli: BCE with logits summed over pixels; mse: squared error summed over pixels'),
+    recon_loss: z.string()
+      .superRefine((name, ctx) => {
+        try {
+          parseReconLoss(name);
+        } catch (e) {
+          ctx.addIssue({ code: 'custom', message: (e as Error).message });
+        }
+      })
+      .transform((name) => name as ReconLoss).default('bernoulli').describe(RECON_LOSS_DESCRIPTION),
+    loss_reduction: z.enum(RECON_REDUCTIONS).default('sum')
+      .describe("reconstruction and KL per example: sum over its pixels and latents (disentanglement_lib), or mean (disent's loss_reduction: mean)"),
+    schedule_preset: SchedulePresetSchema.optional().describe("one of disent's schedule presets (e.g. beta_cyclic, adanegtvae_up_ratio)"),
+    schedules: SchedulesSchema.optional()
+      .describe('hyperparameter schedules by hyperparameter name, e.g. {beta: {kind: linear, start_step: 0, end_step: 10000, r_start: 0, r_end: 1}}; override the preset\'s'),
   }).prefault({}).transform(withFrameworkSettings),
   sampling: z.strictObject({
     mode: z.enum(['auto', 'single', 'weak_pair', 'pair_orig', 'dist_triple']).default('auto')

@@ -5,7 +5,7 @@
 // every term by name. A framework implements `regularizer` and, where it needs them, the hooks:
 // `aggregate` (Ada-GVAE, ML-VAE), `afterStep` with its own networks and optimizers (FactorVAE).
 import * as tf from '@tensorflow/tfjs-core';
-import { reconstructionLoss, type ReconLoss } from '../nn/losses.js';
+import { klLoss, reconstructionLoss, type ReconLoss, type ReconReduction } from '../nn/losses.js';
 import type { EncoderDecoder, Posterior } from '../nn/model.js';
 import type { Schedule } from '../schedules/schedule.js';
 import { Adam, type AdamSettings } from '../train/adam.js';
@@ -37,11 +37,18 @@ export interface Forward {
   decoded: tf.Tensor4D[];
   /** Weak supervision's labels (the changed factor of each pair), when the sampler gives them. */
   labels?: Int32Array;
+  /** The step's random stream, after the reparameterisation noise was drawn (prior samples, triplet mining). */
+  rng?: Rng;
   step: number;
 }
 
 export interface FrameworkSettings {
   recon_loss: ReconLoss;
+  /**
+   * How the reconstruction and KL terms are reduced over an example: 'sum' (disentanglement_lib's,
+   * the default) or 'mean' over its pixels and latents (disent's `loss_reduction: mean`).
+   */
+  loss_reduction?: ReconReduction;
   optimizer: AdamSettings;
   /** Hyperparameter schedules by hyperparameter name (e.g. beta). */
   schedules?: Readonly<Record<string, Schedule>>;
@@ -63,11 +70,15 @@ export abstract class Framework {
     this.optimizer = new Adam(settings.optimizer);
   }
 
+  /** KL(q || N(0, I)) averaged over the batch, under the configured loss reduction. */
+  protected readonly kl = (q: Posterior): tf.Scalar =>
+    (this.settings.loss_reduction === 'mean' ? tf.div(klLoss(q), q.mu.shape[1]) : klLoss(q)) as tf.Scalar;
+
   /** The framework's own terms for a forward pass: its whole identity. */
   protected abstract regularizer(f: Forward): Terms;
 
   /** The posteriors z is sampled from; frameworks that share information between views override it. */
-  protected aggregate(q: Posterior[], _step: number, _labels?: Int32Array): Posterior[] {
+  protected aggregate(q: Posterior[], _step: number, _labels?: Int32Array, _rng?: Rng): Posterior[] {
     return q;
   }
 
@@ -101,14 +112,15 @@ export abstract class Framework {
   }
 
   /** Total loss and every named term for one batch; `noise[v]` is view v's reparameterisation eps. */
-  lossTerms(x: tf.Tensor4D[], noise: tf.Tensor2D[], step: number, labels?: Int32Array): { total: tf.Scalar; terms: Record<string, tf.Scalar> } {
+  lossTerms(x: tf.Tensor4D[], noise: tf.Tensor2D[], step: number, labels?: Int32Array, rng?: Rng,
+  ): { total: tf.Scalar; terms: Record<string, tf.Scalar> } {
     const q = x.map((view) => this.model.encode(view));
-    const qz = this.aggregate(q, step, labels);
+    const qz = this.aggregate(q, step, labels, rng);
     const z = qz.map(({ mu, logvar }, v) =>
       (this.stochastic ? tf.add(mu, tf.mul(noise[v], tf.exp(tf.mul(0.5, logvar)))) : mu) as tf.Tensor2D);
     const decoded = z.map((zv) => this.model.decode(zv));
-    const recon = meanOverViews(decoded, (d, v) => reconstructionLoss(this.settings.recon_loss, d, x[v]));
-    const reg = this.regularizer({ x, q, qz, z, decoded, labels, step });
+    const recon = meanOverViews(decoded, (d, v) => reconstructionLoss(this.settings.recon_loss, d, x[v], this.settings.loss_reduction));
+    const reg = this.regularizer({ x, q, qz, z, decoded, labels, rng, step });
     const total = tf.add(recon, reg.loss) as tf.Scalar;
     return { total, terms: { loss: total, recon, ...reg.logged } };
   }
@@ -125,7 +137,7 @@ export abstract class Framework {
     });
     const kept: Record<string, tf.Scalar> = {};
     const { grads, value } = tf.variableGrads(() => {
-      const { total, terms } = this.lossTerms(x, noise, step, labels);
+      const { total, terms } = this.lossTerms(x, noise, step, labels, rng);
       for (const [name, t] of Object.entries(terms)) kept[name] = tf.keep(t);
       return total;
     }, [...this.model.params.values()]);

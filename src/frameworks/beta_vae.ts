@@ -1,7 +1,6 @@
 // beta-VAE (Higgins et al. 2017): the ELBO with its KL term weighted by beta; beta = 1 is the VAE.
 import * as tf from '@tensorflow/tfjs-core';
 import { z } from 'zod';
-import { klLoss } from '../nn/losses.js';
 import type { EncoderDecoder } from '../nn/model.js';
 import { Framework, meanOverViews, type Forward, type FrameworkSettings, type Terms } from './base.js';
 import { defineFramework } from './definition.js';
@@ -12,7 +11,7 @@ export class BetaVae extends Framework {
   }
 
   protected regularizer({ qz, step }: Forward): Terms {
-    const kl = meanOverViews(qz, klLoss);
+    const kl = meanOverViews(qz, this.kl);
     return { loss: tf.mul(this.hyper('beta', this.beta, step), kl) as tf.Scalar, logged: { kl } };
   }
 }

@@ -3,13 +3,15 @@
 // name frameworks; the schema validates `framework.*` against the named framework's settings.
 import type { z } from 'zod';
 import type { EncoderDecoder } from '../nn/model.js';
+import type { Rng } from '../util/random.js';
 import type { Framework, FrameworkSettings } from './base.js';
 
 export interface FrameworkDefinition<Settings extends z.ZodObject = z.ZodObject> {
   /** One line for `disentangle list` and the docs. */
   description: string;
   settings: Settings;
-  create(model: EncoderDecoder, common: FrameworkSettings, settings: z.infer<Settings>): Framework;
+  /** `rng` initialises the framework's own networks (a discriminator), if it has any. */
+  create(model: EncoderDecoder, common: FrameworkSettings, settings: z.infer<Settings>, rng: Rng): Framework;
 }
 
 /** Type-checks a definition against its own settings schema. */

@@ -3,12 +3,31 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Rng } from '../util/random.js';
 
+export type KernelInit = 'glorot_uniform' | 'glorot_normal';
+
+function variableFrom(draw: () => number, shape: number[], name: string): tf.Variable {
+  const values = new Float32Array(shape.reduce((a, b) => a * b, 1));
+  for (let i = 0; i < values.length; i++) values[i] = draw();
+  return tf.variable(tf.tensor(values, shape, 'float32'), true, name);
+}
+
 /** Glorot/Xavier uniform, TensorFlow's default kernel initialiser (disentanglement_lib's models). */
 export function glorotUniform(rng: Rng, shape: number[], fanIn: number, fanOut: number, name: string): tf.Variable {
   const limit = Math.sqrt(6 / (fanIn + fanOut));
-  const values = new Float32Array(shape.reduce((a, b) => a * b, 1));
-  for (let i = 0; i < values.length; i++) values[i] = (2 * rng.float() - 1) * limit;
-  return tf.variable(tf.tensor(values, shape, 'float32'), true, name);
+  return variableFrom(() => (2 * rng.float() - 1) * limit, shape, name);
+}
+
+/**
+ * Glorot/Xavier normal with gain 1, untruncated like torch's `xavier_normal_` (disent's default
+ * `weight_init: xavier_normal`): N(0, 2 / (fan_in + fan_out)).
+ */
+export function glorotNormal(rng: Rng, shape: number[], fanIn: number, fanOut: number, name: string): tf.Variable {
+  const std = Math.sqrt(2 / (fanIn + fanOut));
+  return variableFrom(() => rng.normal() * std, shape, name);
+}
+
+export function initKernel(init: KernelInit, rng: Rng, shape: number[], fanIn: number, fanOut: number, name: string): tf.Variable {
+  return (init === 'glorot_uniform' ? glorotUniform : glorotNormal)(rng, shape, fanIn, fanOut, name);
 }
 
 export function zeros(shape: number[], name: string): tf.Variable {

@@ -8,7 +8,7 @@ import { openDataset } from '../datasets/open.js';
 import type { GroundTruthData } from '../datasets/ground_truth.js';
 import type { Framework } from '../frameworks/base.js';
 import { createFramework } from '../frameworks/registry.js';
-import { createConv64 } from '../nn/conv64.js';
+import { createModel } from '../nn/architectures.js';
 import { UserError } from '../util/errors.js';
 import { Rng, type RngState } from '../util/random.js';
 import { loadCheckpoint, type CheckpointState } from './checkpoint.js';
@@ -34,8 +34,8 @@ export async function createSession(config: Config): Promise<Session> {
   const dataset = await openDataset(config.dataset.name, 'dataset.name', {
     seed: root.fork('dataset').uint32(), path: config.dataset.path, convention: config.dataset.convention, imageSize: config.dataset.image_size,
   });
-  const model = createConv64(config.model.z_dim, dataset.observationShape, init);
-  return { config, dataset, framework: createFramework(config, model), step: 0, rngs: { data, noise }, evalSeed };
+  const model = createModel(config.model.architecture, config.model.z_dim, dataset.observationShape, init);
+  return { config, dataset, framework: createFramework(config, model, init.fork('framework')), step: 0, rngs: { data, noise }, evalSeed };
 }
 
 /** Rebuilds a session from a checkpoint; `overrides` (`key=value`) may change e.g. train.steps. */

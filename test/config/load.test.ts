@@ -53,7 +53,8 @@ test('an unknown key is located at the key itself', () => {
 });
 
 test('a bad enum value lists the allowed ones', () => {
-  assert.match(errorOf('framework:\n  recon_loss: l3\n').message, /framework\.recon_loss: .*"bernoulli"\|"mse"/);
+  assert.match(errorOf('model:\n  architecture: resnet\n').message, /model\.architecture: .*"conv64"\|"dlib_conv"/);
+  assert.match(errorOf('framework:\n  recon_loss: l3\n').message, /framework\.recon_loss: .*unknown base loss 'l3'/);
 });
 
 test('YAML syntax errors give line and column', () => {

@@ -1,5 +1,6 @@
 // A small MLP encoder/decoder and a short training loop, so every framework's test can train a
 // few hundred steps on a procedural dataset in seconds.
+import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import type { GroundTruthData } from '../../src/datasets/ground_truth.js';
 import type { Framework } from '../../src/frameworks/base.js';
@@ -68,4 +69,21 @@ export function trainSteps(framework: Framework, dataset: GroundTruthData, steps
 export function meanOf(history: Record<string, number>[], term: string, from: number, to: number): number {
   const window = history.slice(from, to);
   return window.reduce((sum, terms) => sum + terms[term], 0) / window.length;
+}
+
+/**
+ * Trains `steps` steps at batch 16 and asserts what every framework must do: every term it names
+ * stays finite, the mean loss of the last 20 steps is under half that of the first 20, and three
+ * more steps leave no tensor behind. Returns the history for framework-specific checks.
+ */
+export function assertTrains(framework: Framework, dataset: GroundTruthData, steps: number, finiteTerms: string[] = ['loss']): Record<string, number>[] {
+  const history = trainSteps(framework, dataset, steps, 16);
+  for (const term of finiteTerms) assert.ok(history.every((t) => Number.isFinite(t[term])), `${term} is not finite`);
+  const first = meanOf(history, 'loss', 0, 20);
+  const last = meanOf(history, 'loss', steps - 20, steps);
+  assert.ok(last < 0.5 * first, `loss ${first} -> ${last}`);
+  const before = tf.memory().numTensors;
+  trainSteps(framework, dataset, 3, 16, 1);
+  assert.equal(tf.memory().numTensors, before, 'tensors leaked');
+  return history;
 }
