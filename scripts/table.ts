@@ -20,6 +20,8 @@ const { values: args, positionals } = parseArgs({
     backend: { type: 'string', default: 'auto' },
     out: { type: 'string', default: 'docs/tables/frameworks.md' },
     runs: { type: 'string', default: 'runs/table-frameworks' },
+    // A comma-separated subset of configs/frameworks/ (names without .yaml); default all.
+    only: { type: 'string' },
   },
 });
 
@@ -31,7 +33,9 @@ if (positionals[0] !== 'frameworks') {
 const root = path.resolve(import.meta.dirname, '..');
 const steps = Number(args.steps);
 const seeds = Number(args.seeds);
-const configs = fs.readdirSync(path.join(root, 'configs', 'frameworks')).filter((f) => f.endsWith('.yaml')).sort();
+const wantedConfigs = args.only?.split(',').map((name) => `${name.trim()}.yaml`);
+const configs = fs.readdirSync(path.join(root, 'configs', 'frameworks')).filter((f) => f.endsWith('.yaml'))
+  .filter((f) => wantedConfigs === undefined || wantedConfigs.includes(f)).sort();
 const METRICS: { label: string; metric: string; key: string }[] = [
   { label: 'MIG', metric: 'mig', key: 'discrete_mig' },
   { label: 'DCI disentanglement', metric: 'dci', key: 'disentanglement' },
@@ -71,7 +75,7 @@ function runJob(job: Job): Promise<void> {
 }
 
 const jobs: Job[] = configs.flatMap((config) => Array.from({ length: seeds }, (_, seed) => ({
-  config, seed, runDir: path.join(root, args.runs, config.replace(/\.yaml$/, ''), `seed-${seed}`),
+  config, seed, runDir: path.join(path.resolve(root, args.runs), config.replace(/\.yaml$/, ''), `seed-${seed}`),
 })));
 const pending = jobs.filter((job) => metricsOf(job.runDir) === null);
 console.log(`${jobs.length} runs, ${pending.length} to train (${steps} steps each, ${args.jobs} at a time)`);

@@ -9,7 +9,7 @@ const program = new Command()
   .name('disentangle')
   .description('Learn, measure and explore disentangled representations')
   .option('--debug', 'show stack traces for errors')
-  .addOption(new Option('--backend <name>', 'tfjs backend: auto, wasm, cpu or tensorflow (tfjs-node, if installed)'))
+  .addOption(new Option('--backend <name>', 'tfjs backend: auto, native, wasm, cpu or tensorflow (tfjs-node, if installed)'))
   .option('--threads <n>', 'threads the backend computes with (default: the CPUs available)')
   .exitOverride()
   .configureOutput({ outputError: (text, write) => write(text) });

@@ -17,7 +17,7 @@ export const LIBRARY_METRICS = [
 export const TRAVERSAL_METRICS = ['linearity', 'distances', 'flatness'] as const;
 export const METRIC_NAMES = [...LIBRARY_METRICS, ...TRAVERSAL_METRICS] as const;
 export const REPRESENTATIONS = ['mean', 'sampled'] as const;
-export const BACKEND_REQUESTS = ['auto', 'wasm', 'cpu', 'tensorflow'] as const;
+export const BACKEND_REQUESTS = ['auto', 'native', 'wasm', 'cpu', 'tensorflow'] as const;
 
 export const FactorVaeSettingsSchema = z.strictObject({
   batch_size: positiveInt.default(64).describe('points per vote (disentanglement_lib: 64)'),
@@ -104,7 +104,7 @@ export const ConfigSchema = z.strictObject({
   seed: z.number().int().nonnegative().default(0)
     .describe('seeds data, initialisation, sampling and metrics; same seed and backend give the same run'),
   backend: z.enum(BACKEND_REQUESTS).default('auto')
-    .describe("tfjs backend; 'auto' is wasm in Node with cpu as the fallback"),
+    .describe("tfjs backend; 'auto' is native (if built) else wasm in Node, with cpu as the last fallback"),
   dataset: z.strictObject({
     name: z.string().default('dsprites').describe('ground-truth dataset (see `disentangle data list`)'),
     path: z.string().min(1).optional()

@@ -3,6 +3,7 @@
 //   threaded-check                    wasm with 2 threads checked against cpu, then shut down
 //   wasm-2-threads shutdown|no-shutdown  a small conv on wasm with 2 threads
 //   auto-without-wasm                 'auto' when the wasm binary cannot be found
+//   auto-1-thread                     'auto' with one thread, then shut down
 import type { Worker } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs-core';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
@@ -63,6 +64,11 @@ async function main(mode: string | undefined): Promise<object> {
     case 'auto-without-wasm':
       setWasmPaths('/nonexistent-tfjs-wasm-dir/');
       return { backend: await initBackend('auto', { threads: 1 }), tensorBackend: tf.getBackend() };
+    case 'auto-1-thread': {
+      const backend = await initBackend('auto', { threads: 1 });
+      shutdownBackend();
+      return { backend };
+    }
     case 'wasm-2-threads': {
       const backend = await initBackend('wasm', { threads: 2 });
       const sum = tf.sum(tf.conv2d(tf.ones([1, 8, 8, 4]) as tf.Tensor4D, tf.ones([3, 3, 4, 2]) as tf.Tensor4D, 1, 'valid')).dataSync()[0];

@@ -5,6 +5,7 @@ import { createRequire } from 'node:module';
 import * as os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
+import { NATIVE_SWITCH, registerNativeBackend } from '../../src/backends/native.js';
 import { initBackend, shutdownBackend } from '../../src/backends/select.js';
 import { UserError } from '../../src/util/errors.js';
 import { TOLERANCE } from './compare.js';
@@ -42,7 +43,7 @@ function assertExitedCleanly(result: ChildResult): void {
 
 test('an unknown backend name is a UserError listing the known names', async () => {
   await assert.rejects(initBackend('gpu'), (error: unknown) =>
-    error instanceof UserError && error.message === "unknown backend 'gpu' (known: auto, cpu, tensorflow, wasm)");
+    error instanceof UserError && error.message === "unknown backend 'gpu' (known: auto, cpu, native, tensorflow, wasm)");
 });
 
 test("'tensorflow' without @tensorflow/tfjs-node installed is a UserError saying how to install it", async (t) => {
@@ -66,7 +67,12 @@ test('a thread count that is not a positive integer is a UserError', async () =>
 test('cpu and single-threaded wasm initialise, report themselves, and wasm can be shut down and restarted', async () => {
   assert.deepEqual(await initBackend('cpu'), { name: 'cpu', threads: 1 });
   assert.equal(tf.getBackend(), 'cpu');
-  assert.deepEqual(await initBackend('auto', { threads: 1 }), { name: 'wasm', threads: 1 });
+  process.env[NATIVE_SWITCH] = 'off';
+  try {
+    assert.deepEqual(await initBackend('auto', { threads: 1 }), { name: 'wasm', threads: 1 });
+  } finally {
+    delete process.env[NATIVE_SWITCH];
+  }
   assert.equal(tf.getBackend(), 'wasm');
   shutdownBackend();
   assert.equal('wasm' in tf.engine().registry, false);
@@ -94,10 +100,24 @@ test('a process that forgets shutdownBackend still exits (the pool workers are u
 });
 
 test("'auto' falls back to cpu with a warning when wasm cannot initialise", async () => {
-  const result = await runChild(['auto-without-wasm']);
+  const result = await runChild(['auto-without-wasm'], { [NATIVE_SWITCH]: 'off' });
   assertExitedCleanly(result);
   assert.deepEqual(result.report, { backend: { name: 'cpu', threads: 1 }, tensorBackend: 'cpu' });
   assert.match(result.stderr, /warning: the wasm backend is unavailable .*falling back to the much slower cpu backend/);
+});
+
+test("'auto' is native where the addon is built, else wasm with one line saying why", async () => {
+  const built = registerNativeBackend() === null;
+  const auto = await initBackend('auto', { threads: 1 });
+  assert.deepEqual(auto, { name: built ? 'native' : 'wasm', threads: 1 });
+  shutdownBackend();
+  const disabled = await runChild(['auto-1-thread'], { [NATIVE_SWITCH]: 'off' });
+  assertExitedCleanly(disabled);
+  assert.deepEqual((disabled.report as { backend: object }).backend, { name: 'wasm', threads: 1 });
+  assert.equal(disabled.stderr.trim(), `warning: native backend unavailable (disabled by ${NATIVE_SWITCH}=off); using wasm`);
+  if (!built) {
+    await assert.rejects(initBackend('native'), (e: unknown) => e instanceof UserError && /backend 'native' is unavailable \(not built/.test(e.message));
+  }
 });
 
 test('wasm falls back to the single-threaded build with a warning when the threaded one cannot load', { skip: NO_THREADS }, async () => {

@@ -1,0 +1,313 @@
+// The 'native' tfjs backend: tfjs-backend-cpu with its hot kernels replaced by our Node-API addon
+// (native/, C++ over oneDNN). Convolutions and matrix products go to oneDNN's AVX-512/AVX2 code;
+// the elementwise ops, activations and sums a training step is made of run as compiled loops
+// instead of the cpu backend's per-element JavaScript. Everything else, and every call the addon
+// does not cover (other dtypes, dilations, NCHW, unusual broadcasting), is the cpu backend's own
+// kernel, so the backend is complete and its results match 'cpu' (test/backends/native_kernels).
+//
+// Written by hand because no package does this: @tensorflow/tfjs-node downloads libtensorflow at
+// install time, and there is no oneDNN binding for tfjs. Tensors live where the cpu backend keeps
+// them (Float32Arrays in backend.data); the addon reads and writes those arrays in place and
+// never keeps them. Loading it tells glibc to keep freed memory in the heap (native/src/addon.cc):
+// fresh pages for every new tensor made elementwise kernels 4-5x slower.
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import * as tf from '@tensorflow/tfjs-core';
+import { backend_util, util } from '@tensorflow/tfjs-core';
+import type { KernelConfig, KernelFunc, NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs-core';
+import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
+
+export const NATIVE = 'native';
+
+const ADDON_PATH = fileURLToPath(new URL('../../native/build/Release/disentangle_native.node', import.meta.url));
+
+interface NativeAddon {
+  setThreads(threads: number): void;
+  getThreads(): number;
+  convForward(geometry: Int32Array, x: Float32Array, filter: Float32Array, bias: Float32Array | null, relu: boolean,
+    y: Float32Array): void;
+  convBackwardData(geometry: Int32Array, dy: Float32Array, filter: Float32Array, dx: Float32Array): void;
+  convBackwardWeights(geometry: Int32Array, x: Float32Array, dy: Float32Array, dFilter: Float32Array): void;
+  matMul(a: Float32Array, b: Float32Array, out: Float32Array, batchA: number, batchB: number, m: number, k: number,
+    n: number, transposeA: boolean, transposeB: boolean, bias: Float32Array | null, relu: boolean): void;
+  unary(op: number, x: Float32Array, y: Float32Array, alpha: number): void;
+  binary(op: number, a: Float32Array, aShape: Int32Array, b: Float32Array, bShape: Int32Array, out: Float32Array,
+    outShape: Int32Array): void;
+  reduceSum(x: Float32Array, outer: number, reduced: number, inner: number, out: Float32Array): void;
+}
+
+// Same order as UnaryOp / BinaryOp in native/src/elementwise.cc.
+const UNARY_OPS = ['Relu', 'Exp', 'Log', 'Log1p', 'Neg', 'Abs', 'Sqrt', 'Rsqrt', 'Square', 'Sigmoid', 'Softplus',
+  'Step', 'Reciprocal', 'Sign', 'Tanh'] as const;
+const BINARY_OPS = ['Add', 'Sub', 'Multiply', 'RealDiv', 'Maximum', 'Minimum', 'SquaredDifference'] as const;
+
+let addon: NativeAddon | null = null;
+
+/** The addon (loaded once), or why it cannot be used. */
+/** Set to 'off' to keep the addon unloaded, e.g. to compare against wasm or test the fallback. */
+export const NATIVE_SWITCH = 'DISENTANGLE_NATIVE';
+
+function loadAddon(): NativeAddon | string {
+  if (addon) return addon;
+  if (process.env[NATIVE_SWITCH] === 'off') return `disabled by ${NATIVE_SWITCH}=off`;
+  if (!existsSync(ADDON_PATH)) return 'not built: apt-get install libdnnl-dev, then npm run build:native';
+  // OpenMP's default lets idle threads spin between parallel regions. Between our kernels the
+  // JavaScript thread works alone, so a spinning thread burns a core that others need; on a busy
+  // machine two spinning threads made training ~15x slower than one. libgomp reads this when it
+  // loads, i.e. with the addon; a value the user set wins.
+  process.env.OMP_WAIT_POLICY ??= 'PASSIVE';
+  try {
+    addon = createRequire(import.meta.url)(ADDON_PATH) as NativeAddon;
+    return addon;
+  } catch (error) {
+    return `failed to load: ${(error instanceof Error ? error.message : String(error)).split('\n')[0]}`;
+  }
+}
+
+interface KernelArgs {
+  inputs: NamedTensorInfoMap;
+  backend: MathBackendCPU;
+  attrs: NamedAttrMap;
+}
+
+/** A native implementation: its result, or null to hand the call to the cpu kernel. */
+type NativeKernel = (args: KernelArgs, native: NativeAddon) => TensorInfo | null;
+
+function valuesOf(backend: MathBackendCPU, t: TensorInfo): Float32Array | null {
+  const values = backend.data.get(t.dataId).values;
+  return t.dtype === 'float32' && values instanceof Float32Array ? values : null;
+}
+
+function allFloat32(backend: MathBackendCPU, ...tensors: Array<TensorInfo | undefined>): Float32Array[] | null {
+  const values: Float32Array[] = [];
+  for (const t of tensors) {
+    const v = t && valuesOf(backend, t);
+    if (!v || v.length === 0) return null;
+    values.push(v);
+  }
+  return values;
+}
+
+function output(backend: MathBackendCPU, shape: number[], values: Float32Array): TensorInfo {
+  return backend.makeTensorInfo(shape, 'float32', values);
+}
+
+// ---- convolutions ----
+
+/**
+ * The addon's description of a convolution, or null when oneDNN cannot express it exactly. The
+ * bottom/right padding is recomputed so that oneDNN's output-size formula gives tfjs's output
+ * size (tfjs may round up, or with a numeric pad size both axes from the height's filter and
+ * stride); negative values drop input rows/columns no window reaches, and oneDNN accepts down to
+ * 1 - stride.
+ */
+function convGeometry(info: backend_util.Conv2DInfo): Int32Array | null {
+  if (info.dilationHeight !== 1 || info.dilationWidth !== 1 || info.dataFormat !== 'channelsLast') return null;
+  const { top, left } = info.padInfo;
+  const bottom = (info.outHeight - 1) * info.strideHeight + info.filterHeight - info.inHeight - top;
+  const right = (info.outWidth - 1) * info.strideWidth + info.filterWidth - info.inWidth - left;
+  if (top < 0 || left < 0 || bottom <= -info.strideHeight || right <= -info.strideWidth) return null;
+  if (info.outHeight < 1 || info.outWidth < 1) return null;
+  return Int32Array.from([info.batchSize, info.inHeight, info.inWidth, info.inChannels, info.outChannels,
+    info.filterHeight, info.filterWidth, info.outHeight, info.outWidth, info.strideHeight, info.strideWidth,
+    top, left, bottom, right]);
+}
+
+function conv2dInfo(xShape: number[], filterShape: number[], attrs: NamedAttrMap): backend_util.Conv2DInfo {
+  const a = attrs as unknown as tf.Conv2DAttrs;
+  return backend_util.computeConv2DInfo(
+    xShape as [number, number, number, number], filterShape as [number, number, number, number], a.strides,
+    a.dilations ?? 1, a.pad, a.dimRoundingMode, false, backend_util.convertConv2DDataFormat(a.dataFormat));
+}
+
+const sameShape = (a: number[], b: number[]) => util.arraysEqual(a, b);
+
+/** Bias values if they add one value per output channel (shape [C], [1, C], ...), else null. */
+function channelBias(backend: MathBackendCPU, bias: TensorInfo | undefined, channels: number): Float32Array | null {
+  if (!bias) return null;
+  const values = valuesOf(backend, bias);
+  if (!values || values.length !== channels || bias.shape[bias.shape.length - 1] !== channels) return null;
+  return values;
+}
+
+/** FusedConv2D / _FusedMatMul epilogues the addon applies itself: none, bias, ReLU. */
+function nativeEpilogue(backend: MathBackendCPU, inputs: NamedTensorInfoMap, attrs: NamedAttrMap, channels: number):
+  { bias: Float32Array | null; relu: boolean } | null {
+  const activation = (attrs.activation ?? 'linear') as string;
+  if (activation !== 'linear' && activation !== 'relu') return null;
+  const bias = channelBias(backend, inputs.bias, channels);
+  if (inputs.bias && !bias) return null;
+  return { bias, relu: activation === 'relu' };
+}
+
+function convForward({ inputs, backend, attrs }: KernelArgs, native: NativeAddon): TensorInfo | null {
+  const { x, filter } = inputs as { x: TensorInfo; filter: TensorInfo };
+  const values = allFloat32(backend, x, filter);
+  if (!values) return null;
+  const info = conv2dInfo(x.shape, filter.shape, attrs);
+  const geometry = convGeometry(info);
+  const epilogue = nativeEpilogue(backend, inputs, attrs, info.outChannels);
+  if (!geometry || !epilogue) return null;
+  const y = new Float32Array(util.sizeFromShape(info.outShape));
+  native.convForward(geometry, values[0], values[1], epilogue.bias, epilogue.relu, y);
+  return output(backend, info.outShape, y);
+}
+
+function convBackpropInput({ inputs, backend, attrs }: KernelArgs, native: NativeAddon): TensorInfo | null {
+  const { dy, filter } = inputs as { dy: TensorInfo; filter: TensorInfo };
+  const values = allFloat32(backend, dy, filter);
+  const inputShape = attrs.inputShape as number[];
+  if (!values) return null;
+  const info = conv2dInfo(inputShape, filter.shape, attrs);
+  const geometry = convGeometry(info);
+  // tfjs's conv2d gradient drops dimRoundingMode, so dy can be larger than the output size
+  // computed here; the cpu kernel then reads only part of it.
+  if (!geometry || !sameShape(dy.shape, info.outShape)) return null;
+  const dx = new Float32Array(util.sizeFromShape(inputShape));
+  native.convBackwardData(geometry, values[0], values[1], dx);
+  return output(backend, inputShape, dx);
+}
+
+function convBackpropFilter({ inputs, backend, attrs }: KernelArgs, native: NativeAddon): TensorInfo | null {
+  const { x, dy } = inputs as { x: TensorInfo; dy: TensorInfo };
+  const values = allFloat32(backend, x, dy);
+  const filterShape = attrs.filterShape as number[];
+  if (!values) return null;
+  const info = conv2dInfo(x.shape, filterShape, attrs);
+  const geometry = convGeometry(info);
+  if (!geometry || !sameShape(dy.shape, info.outShape)) return null;
+  const dFilter = new Float32Array(util.sizeFromShape(filterShape));
+  native.convBackwardWeights(geometry, values[0], values[1], dFilter);
+  return output(backend, filterShape, dFilter);
+}
+
+// ---- matrix products ----
+
+function matMul({ inputs, backend, attrs }: KernelArgs, native: NativeAddon): TensorInfo | null {
+  const { a, b } = inputs as { a: TensorInfo; b: TensorInfo };
+  const values = allFloat32(backend, a, b);
+  if (!values || a.shape.length < 2 || b.shape.length < 2) return null;
+  const transposeA = Boolean(attrs.transposeA);
+  const transposeB = Boolean(attrs.transposeB);
+  const [aRows, aCols] = a.shape.slice(-2);
+  const [bRows, bCols] = b.shape.slice(-2);
+  const [m, k] = transposeA ? [aCols, aRows] : [aRows, aCols];
+  const [kB, n] = transposeB ? [bCols, bRows] : [bRows, bCols];
+  const aBatchShape = a.shape.slice(0, -2);
+  const bBatchShape = b.shape.slice(0, -2);
+  const batchA = util.sizeFromShape(aBatchShape);
+  const batchB = util.sizeFromShape(bBatchShape);
+  // Batches are either equal or one operand's is broadcast whole; the cpu kernel handles the rest
+  // (and reports mismatches).
+  if (k !== kB || !(sameShape(aBatchShape, bBatchShape) || batchA === 1 || batchB === 1)) return null;
+  const epilogue = nativeEpilogue(backend, inputs, attrs, n);
+  if (!epilogue) return null;
+  const outShape = [...backend_util.assertAndGetBroadcastShape(aBatchShape, bBatchShape), m, n];
+  const out = new Float32Array(util.sizeFromShape(outShape));
+  native.matMul(values[0], values[1], out, batchA, batchB, m, k, n, transposeA, transposeB, epilogue.bias, epilogue.relu);
+  return output(backend, outShape, out);
+}
+
+// ---- elementwise ops and sums ----
+
+function unaryKernel(op: number): NativeKernel {
+  return ({ inputs, backend, attrs }, native) => {
+    const { x } = inputs as { x: TensorInfo };
+    const values = allFloat32(backend, x);
+    if (!values) return null;
+    const y = new Float32Array(values[0].length);
+    native.unary(op, values[0], y, (attrs?.alpha as number | undefined) ?? 0);
+    return output(backend, x.shape, y);
+  };
+}
+
+function binaryKernel(op: number): NativeKernel {
+  return ({ inputs, backend }, native) => {
+    const { a, b } = inputs as { a: TensorInfo; b: TensorInfo };
+    const values = allFloat32(backend, a, b);
+    if (!values) return null;
+    const outShape = backend_util.assertAndGetBroadcastShape(a.shape, b.shape);
+    const out = new Float32Array(util.sizeFromShape(outShape));
+    native.binary(op, values[0], Int32Array.from(a.shape), values[1], Int32Array.from(b.shape), out,
+      Int32Array.from(outShape));
+    return output(backend, outShape, out);
+  };
+}
+
+/** Sums over a contiguous run of axes (bias gradients, losses, KL terms); others go to the cpu. */
+function sum({ inputs, backend, attrs }: KernelArgs, native: NativeAddon): TensorInfo | null {
+  const { x } = inputs as { x: TensorInfo };
+  const values = allFloat32(backend, x);
+  if (!values) return null;
+  const axes = util.parseAxisParam(attrs.axis as number | number[], x.shape).sort((p, q) => p - q);
+  if (axes.length === 0 || axes[axes.length - 1] - axes[0] + 1 !== axes.length) return null;
+  const first = axes[0];
+  const last = axes[axes.length - 1];
+  const outer = util.sizeFromShape(x.shape.slice(0, first));
+  const inner = util.sizeFromShape(x.shape.slice(last + 1));
+  const out = new Float32Array(outer * inner);
+  native.reduceSum(values[0], outer, values[0].length / (outer * inner), inner, out);
+  const outShape = attrs.keepDims
+    ? x.shape.map((d, i) => (axes.includes(i) ? 1 : d))
+    : x.shape.filter((_, i) => !axes.includes(i));
+  return output(backend, outShape, out);
+}
+
+const NATIVE_KERNELS: Record<string, NativeKernel> = {
+  Conv2D: convForward,
+  FusedConv2D: convForward,
+  Conv2DBackpropInput: convBackpropInput,
+  Conv2DBackpropFilter: convBackpropFilter,
+  BatchMatMul: matMul,
+  _FusedMatMul: matMul,
+  Sum: sum,
+  ...Object.fromEntries(UNARY_OPS.map((name, op) => [name, unaryKernel(op)])),
+  ...Object.fromEntries(BINARY_OPS.map((name, op) => [name, binaryKernel(op)])),
+};
+
+function registerKernels(native: NativeAddon): void {
+  for (const config of tf.getKernelsForBackend('cpu')) {
+    const nativeKernel = NATIVE_KERNELS[config.kernelName];
+    if (!nativeKernel) {
+      tf.registerKernel({ ...config, backendName: NATIVE });
+      continue;
+    }
+    const cpuKernel = config.kernelFunc;
+    const kernelFunc: KernelFunc = (args) =>
+      nativeKernel(args as unknown as KernelArgs, native) ?? cpuKernel(args);
+    tf.registerKernel({ ...config, backendName: NATIVE, kernelFunc } satisfies KernelConfig);
+  }
+}
+
+/** The cpu backend without its first-write banner advising to install tfjs-node. */
+function createBackend(): MathBackendCPU {
+  const backend = new MathBackendCPU();
+  (backend as unknown as { firstUse: boolean }).firstUse = false;
+  return backend;
+}
+
+let registered = false;
+
+/**
+ * Registers the 'native' backend (once) if the addon loads. Returns why it is unavailable, or
+ * null when it is registered. Call after tfjs-backend-cpu is imported (its kernels are copied).
+ */
+export function registerNativeBackend(): string | null {
+  if (process.env[NATIVE_SWITCH] === 'off') return `disabled by ${NATIVE_SWITCH}=off`;
+  if (registered) return null;
+  const loaded = loadAddon();
+  if (typeof loaded === 'string') return loaded;
+  registerKernels(loaded);
+  // Priority below wasm's: tfjs never picks 'native' unless asked to by name.
+  tf.registerBackend(NATIVE, createBackend, 1);
+  registered = true;
+  return null;
+}
+
+/** Sets the threads oneDNN and the elementwise loops use (OpenMP); returns the count in effect. */
+export function setNativeThreads(threads: number): number {
+  if (!addon) throw new Error('the native addon is not loaded');
+  addon.setThreads(threads);
+  return addon.getThreads();
+}

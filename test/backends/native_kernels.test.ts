@@ -1,0 +1,324 @@
+// The 'native' backend's kernels (src/backends/native.ts, native/src) against the cpu backend:
+// every kernel on random shapes, through the real tfjs gradient paths, and a short training run.
+// Skipped, with the reason, where the addon is not built (no libdnnl-dev).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs-core';
+import { util } from '@tensorflow/tfjs-core';
+import { initBackend } from '../../src/backends/select.js';
+import { registerNativeBackend } from '../../src/backends/native.js';
+import { Adam } from '../../src/train/adam.js';
+import { Rng } from '../../src/util/random.js';
+import {
+  assertWithinTolerance, convData, describeGeometry, modelGeometries, normalData, randomGeometry, relativeError,
+  type Comparison, type ConvGeometry,
+} from './compare.js';
+
+const unavailable = registerNativeBackend();
+const skip = unavailable === null ? false : `native backend unavailable (${unavailable})`;
+if (skip) console.log(`skipping the native kernel tests: ${skip}`);
+
+// Two threads, so that the kernels' multithreaded paths run on the larger cases.
+const THREADS = 2;
+const rng = Rng.fromSeed(6_2026);
+
+function computeAndRead(compute: () => tf.Tensor[]): Float32Array[] {
+  const tensors = tf.tidy(compute);
+  const values = tensors.map((t) => Float32Array.from(t.dataSync()));
+  tf.dispose(tensors);
+  return values;
+}
+
+/** Runs `compute` on cpu and on native; the relative error of each result. */
+async function compareWithCpu(label: string, compute: () => tf.Tensor[]): Promise<Comparison[]> {
+  await initBackend('cpu');
+  const reference = computeAndRead(compute);
+  await initBackend('native', { threads: THREADS });
+  const actual = computeAndRead(compute);
+  return reference.map((r, i) => ({ label: `${label} [result ${i}]`, error: relativeError(r, actual[i]) }));
+}
+
+async function assertAllMatch(t: { diagnostic(message: string): void },
+  cases: Array<{ label: string; compute: () => tf.Tensor[] }>): Promise<void> {
+  const comparisons: Comparison[] = [];
+  for (const c of cases) comparisons.push(...await compareWithCpu(c.label, c.compute));
+  t.diagnostic(`${cases.length} cases, worst relative error ${assertWithinTolerance(comparisons).toExponential(2)}`);
+}
+
+const size = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
+const pick = <T>(options: readonly T[]): T => options[rng.int(options.length)];
+
+// ---- convolutions ----
+
+const convGeometries: ConvGeometry[] = [...modelGeometries(2), ...Array.from({ length: 30 }, () => randomGeometry(rng))];
+
+function inputShape(g: ConvGeometry): [number, number, number, number] {
+  return [g.batch, g.inHeight, g.inWidth, g.inChannels];
+}
+
+function filterShape(g: ConvGeometry): [number, number, number, number] {
+  return [g.filterHeight, g.filterWidth, g.inChannels, g.outChannels];
+}
+
+test('conv2d and its gradients (Conv2DBackpropInput, Conv2DBackpropFilter) on native match cpu', { skip }, async (t) => {
+  await assertAllMatch(t, convGeometries.map((g) => {
+    const data = convData(rng, g);
+    return {
+      label: describeGeometry(g),
+      compute: () => {
+        const x = tf.tensor4d(data.x, inputShape(g));
+        const filter = tf.tensor4d(data.filter, filterShape(g));
+        const conv = (xi: tf.Tensor, fi: tf.Tensor) =>
+          tf.conv2d(xi as tf.Tensor4D, fi as tf.Tensor4D, g.strides, g.pad, 'NHWC', 1, g.dimRoundingMode);
+        const y = conv(x, filter);
+        // A random output gradient: the loss is sum(conv(x, f) * dy).
+        const dy = tf.tensor(data.dy, data.dyShape);
+        const [dx, dFilter] = tf.grads((xi: tf.Tensor, fi: tf.Tensor) => tf.sum(tf.mul(conv(xi, fi), dy)))([x, filter]);
+        return [y, dx, dFilter];
+      },
+    };
+  }));
+});
+
+test('conv2dTranspose (Conv2DBackpropInput as a forward op) and its gradients on native match cpu', { skip }, async (t) => {
+  await assertAllMatch(t, convGeometries.filter((g) => typeof g.pad !== 'number').map((g) => {
+    const data = convData(rng, g);
+    const dyData = normalData(rng, size(inputShape(g)));
+    return {
+      label: describeGeometry(g),
+      compute: () => {
+        const x = tf.tensor(data.dy, data.dyShape) as tf.Tensor4D;
+        const filter = tf.tensor4d(data.filter, filterShape(g));
+        const pad = g.pad as 'same' | 'valid' | Exclude<ConvGeometry['pad'], string | number>;
+        const convT = (xi: tf.Tensor, fi: tf.Tensor) =>
+          tf.conv2dTranspose(xi as tf.Tensor4D, fi as tf.Tensor4D, inputShape(g), g.strides, pad);
+        const y = convT(x, filter);
+        const dy = tf.tensor(dyData, y.shape);
+        const [dx, dFilter] = tf.grads((xi: tf.Tensor, fi: tf.Tensor) => tf.sum(tf.mul(convT(xi, fi), dy)))([x, filter]);
+        return [y, dx, dFilter];
+      },
+    };
+  }));
+});
+
+test('fused conv2d (bias, relu / linear / elu) on native matches cpu', { skip }, async (t) => {
+  await assertAllMatch(t, convGeometries.slice(0, 20).map((g, i) => {
+    const data = convData(rng, g);
+    const bias = normalData(rng, g.outChannels);
+    const activation = (['relu', 'linear', 'elu'] as const)[i % 3];
+    return {
+      label: `${describeGeometry(g)} ${activation}`,
+      compute: () => [tf.fused.conv2d({
+        x: tf.tensor4d(data.x, inputShape(g)), filter: tf.tensor4d(data.filter, filterShape(g)), strides: g.strides,
+        pad: g.pad, dimRoundingMode: g.dimRoundingMode, bias: i % 4 === 3 ? undefined : tf.tensor1d(bias), activation,
+      })],
+    };
+  }));
+});
+
+// ---- matrix products ----
+
+interface MatMulCase { aShape: number[]; bShape: number[]; transposeA: boolean; transposeB: boolean }
+
+function randomMatMul(): MatMulCase {
+  const [batchA, batchB] = pick([[[], []], [[3], [3]], [[1], [4]], [[2], [1]], [[2, 3], [2, 3]], [[3], []]] as const);
+  const [m, k, n] = [1 + rng.int(40), 1 + rng.int(40), 1 + rng.int(40)];
+  const transposeA = rng.float() < 0.5;
+  const transposeB = rng.float() < 0.5;
+  return {
+    aShape: [...batchA, ...(transposeA ? [k, m] : [m, k])],
+    bShape: [...batchB, ...(transposeB ? [n, k] : [k, n])],
+    transposeA, transposeB,
+  };
+}
+
+const matMulCases: MatMulCase[] = [
+  ...([[false, false], [true, false], [false, true], [true, true]] as const).map(([transposeA, transposeB]) => ({
+    aShape: transposeA ? [300, 64] : [64, 300], bShape: transposeB ? [200, 300] : [300, 200], transposeA, transposeB,
+  })),
+  ...Array.from({ length: 30 }, randomMatMul),
+];
+
+const describeMatMul = (c: MatMulCase) => `[${c.aShape}]${c.transposeA ? 'T' : ''} @ [${c.bShape}]${c.transposeB ? 'T' : ''}`;
+
+test('matMul (BatchMatMul) and its gradients on native match cpu', { skip }, async (t) => {
+  await assertAllMatch(t, matMulCases.map((c) => {
+    const a = normalData(rng, size(c.aShape));
+    const b = normalData(rng, size(c.bShape));
+    const m = c.transposeA ? c.aShape[c.aShape.length - 1] : c.aShape[c.aShape.length - 2];
+    const n = c.transposeB ? c.bShape[c.bShape.length - 2] : c.bShape[c.bShape.length - 1];
+    const batch = Math.max(size(c.aShape.slice(0, -2)), size(c.bShape.slice(0, -2)));
+    const dyData = normalData(rng, batch * m * n);
+    // tfjs's matMul gradient does not sum over broadcast batches (on any backend).
+    const gradients = util.arraysEqual(c.aShape.slice(0, -2), c.bShape.slice(0, -2));
+    return {
+      label: describeMatMul(c),
+      compute: () => {
+        const at = tf.tensor(a, c.aShape);
+        const bt = tf.tensor(b, c.bShape);
+        const product = (ai: tf.Tensor, bi: tf.Tensor) => tf.matMul(ai, bi, c.transposeA, c.transposeB);
+        const y = product(at, bt);
+        if (!gradients) return [y];
+        const dy = tf.tensor(dyData, y.shape);
+        return [y, ...tf.grads((ai: tf.Tensor, bi: tf.Tensor) => tf.sum(tf.mul(product(ai, bi), dy)))([at, bt])];
+      },
+    };
+  }));
+});
+
+test('fused matMul (_FusedMatMul: bias, relu / linear / elu) on native matches cpu', { skip }, async (t) => {
+  await assertAllMatch(t, matMulCases.filter((c) => c.aShape.length === 2 && c.bShape.length === 2).map((c, i) => {
+    const a = normalData(rng, size(c.aShape));
+    const b = normalData(rng, size(c.bShape));
+    const n = c.transposeB ? c.bShape[0] : c.bShape[1];
+    const bias = normalData(rng, n);
+    const activation = (['relu', 'linear', 'elu'] as const)[i % 3];
+    return {
+      label: `${describeMatMul(c)} ${activation}`,
+      compute: () => [tf.fused.matMul({
+        a: tf.tensor2d(a, c.aShape as [number, number]), b: tf.tensor2d(b, c.bShape as [number, number]),
+        transposeA: c.transposeA, transposeB: c.transposeB, bias: i % 4 === 3 ? undefined : tf.tensor1d(bias), activation,
+      })],
+    };
+  }));
+});
+
+// ---- elementwise ops and sums ----
+
+const UNARY: Array<[string, (x: tf.Tensor) => tf.Tensor, 'any' | 'positive']> = [
+  ['relu', tf.relu, 'any'], ['exp', tf.exp, 'any'], ['log', tf.log, 'positive'], ['log1p', tf.log1p, 'positive'],
+  ['neg', tf.neg, 'any'], ['abs', tf.abs, 'any'], ['sqrt', tf.sqrt, 'positive'], ['rsqrt', tf.rsqrt, 'positive'],
+  ['square', tf.square, 'any'], ['sigmoid', tf.sigmoid, 'any'], ['softplus', tf.softplus, 'any'],
+  ['step', (x) => tf.step(x, 0.25), 'any'], ['reciprocal', tf.reciprocal, 'positive'], ['sign', tf.sign, 'any'],
+  ['tanh', tf.tanh, 'any'],
+];
+
+// Big enough (2^17) for the multithreaded loops, small ones for the single-threaded paths.
+const ELEMENTWISE_SHAPES = [[7], [3, 5, 4], [2, 64, 32, 32], [1]];
+
+test('unary kernels and their gradients on native match cpu (extreme values included)', { skip }, async (t) => {
+  await assertAllMatch(t, UNARY.flatMap(([name, op, domain]) => ELEMENTWISE_SHAPES.map((shape) => {
+    const values = normalData(rng, size(shape)).map((v, i) => (i % 97 === 5 ? v * 20 : v * 3));
+    const x = domain === 'positive' ? values.map((v) => Math.abs(v) + 1e-3) : values;
+    return {
+      label: `${name} [${shape}]`,
+      compute: () => {
+        const xt = tf.tensor(x, shape);
+        return [op(xt), tf.grad((xi: tf.Tensor) => tf.sum(op(xi)))(xt)];
+      },
+    };
+  })));
+});
+
+const BINARY: Array<[string, (a: tf.Tensor, b: tf.Tensor) => tf.Tensor]> = [
+  ['add', tf.add], ['sub', tf.sub], ['mul', tf.mul], ['div', tf.div], ['maximum', tf.maximum],
+  ['minimum', tf.minimum], ['squaredDifference', tf.squaredDifference],
+];
+
+// Pairs of shapes that broadcast: equal, bias-like, scalar either side, broadcasting both ways.
+const BROADCASTS: Array<[number[], number[]]> = [
+  [[2, 64, 32, 32], [2, 64, 32, 32]], [[2, 64, 32, 32], [32]], [[3, 4, 5], []], [[], [3, 4, 5]], [[4, 1, 5], [3, 1]],
+  [[2, 3, 4], [2, 1, 4]], [[1, 3, 1], [2, 1, 4]], [[5], [1]], [[6, 1], [1, 6]], [[2, 1, 3, 1, 2], [1, 4, 3, 1, 1]],
+];
+
+test('binary kernels with broadcasting and their gradients on native match cpu', { skip }, async (t) => {
+  await assertAllMatch(t, BINARY.flatMap(([name, op]) => BROADCASTS.map(([aShape, bShape]) => {
+    const a = normalData(rng, size(aShape));
+    // Away from 0, so that division stays well-conditioned.
+    const b = normalData(rng, size(bShape)).map((v) => (v < 0 ? v - 0.5 : v + 0.5));
+    return {
+      label: `${name} [${aShape}] [${bShape}]`,
+      compute: () => {
+        const at = tf.tensor(a, aShape);
+        const bt = tf.tensor(b, bShape);
+        // tfjs's maximum, minimum and squaredDifference gradients do not sum over broadcast axes
+        // (on any backend).
+        const gradients = util.arraysEqual(aShape, bShape) || ['add', 'sub', 'mul', 'div'].includes(name);
+        return [op(at, bt), ...(gradients ? tf.grads((ai: tf.Tensor, bi: tf.Tensor) => tf.sum(op(ai, bi)))([at, bt]) : [])];
+      },
+    };
+  })));
+});
+
+test('sum and mean over contiguous and non-contiguous axes on native match cpu', { skip }, async (t) => {
+  const cases: Array<[number[], number | number[] | undefined, boolean]> = [
+    [[2, 64, 32, 32], [0, 1, 2], false], [[2, 64, 32, 32], undefined, false], [[64, 10], 1, false],
+    [[64, 10], 0, true], [[3, 4, 5], [1], true], [[3, 4, 5], [1, 2], false], [[3, 4, 5], [0, 2], false],
+    [[3, 4, 5], -1, false], [[7], 0, false],
+  ];
+  await assertAllMatch(t, cases.map(([shape, axis, keepDims]) => {
+    const x = normalData(rng, size(shape));
+    return {
+      label: `sum [${shape}] axis ${JSON.stringify(axis)}${keepDims ? ' keepDims' : ''}`,
+      compute: () => [tf.sum(tf.tensor(x, shape), axis, keepDims), tf.mean(tf.tensor(x, shape), axis, keepDims)],
+    };
+  }));
+});
+
+test('int32 tensors go to the cpu kernels and stay int32', { skip }, async () => {
+  await initBackend('native', { threads: THREADS });
+  const a = tf.tensor1d([1, 2, 3], 'int32');
+  const sum = tf.add(a, tf.scalar(2, 'int32'));
+  assert.equal(sum.dtype, 'int32');
+  assert.deepEqual(Array.from(sum.dataSync()), [3, 4, 5]);
+  assert.deepEqual(Array.from(tf.sum(a).dataSync()), [6]);
+  tf.dispose([a, sum]);
+});
+
+// ---- training ----
+
+/** A small conv VAE-like autoencoder (conv, convT, dense; BCE with logits; Adam): losses per step. */
+function trainSmallModel(steps: number): number[] {
+  const BATCH = 4;
+  const init = Rng.fromSeed(7);
+  const shapes: Array<[string, number[], number]> = [
+    ['c1', [3, 3, 1, 8], 0.3], ['b1', [8], 0.1], ['c2', [4, 4, 8, 8], 0.1], ['b2', [8], 0.1],
+    ['d1', [128, 16], 0.1], ['e1', [16], 0.1], ['d2', [16, 128], 0.1], ['e2', [128], 0.1],
+    ['t1', [4, 4, 8, 8], 0.1], ['u1', [8], 0.1], ['t2', [3, 3, 1, 8], 0.1], ['u2', [1], 0.1],
+  ];
+  // Adam finds gradients by variable name.
+  const params = new Map(shapes.map(([name, shape, scale]) => [name, tf.tidy(() =>
+    tf.variable(tf.tensor(normalData(init, size(shape)).map((v) => v * scale), shape), true, `native_test/${name}`))]));
+  const p = (name: string) => params.get(name) as tf.Variable;
+  const data = Rng.fromSeed(8);
+  const x = tf.tensor4d(Float32Array.from({ length: BATCH * 16 * 16 }, () => (data.float() < 0.3 ? 1 : 0)), [BATCH, 16, 16, 1]);
+  const adam = new Adam({ lr: 3e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-8 });
+  const loss = () => {
+    let h = tf.relu(tf.add(tf.conv2d(x, p('c1') as tf.Tensor4D, 2, 'same'), p('b1'))) as tf.Tensor4D;
+    h = tf.relu(tf.add(tf.conv2d(h, p('c2') as tf.Tensor4D, 2, 'same'), p('b2'))) as tf.Tensor4D;
+    const z = tf.relu(tf.add(tf.matMul(tf.reshape(h, [BATCH, 128]), p('d1')), p('e1')));
+    let g = tf.reshape(tf.relu(tf.add(tf.matMul(z, p('d2')), p('e2'))), [BATCH, 4, 4, 8]) as tf.Tensor4D;
+    g = tf.relu(tf.add(tf.conv2dTranspose(g, p('t1') as tf.Tensor4D, [BATCH, 8, 8, 8], 2, 'same'), p('u1'))) as tf.Tensor4D;
+    const logits = tf.add(tf.conv2dTranspose(g, p('t2') as tf.Tensor4D, [BATCH, 16, 16, 1], 2, 'same'), p('u2'));
+    const bce = tf.add(tf.sub(tf.relu(logits), tf.mul(logits, x)), tf.log1p(tf.exp(tf.neg(tf.abs(logits)))));
+    return tf.div(tf.sum(bce), BATCH) as tf.Scalar;
+  };
+  const losses: number[] = [];
+  for (let step = 0; step < steps; step++) {
+    const { value, grads } = tf.variableGrads(loss, [...params.values()]);
+    adam.apply(new Map([...params.values()].map((v) => [v.name, v])), grads);
+    losses.push(value.dataSync()[0]);
+    tf.dispose([value, ...Object.values(grads)]);
+  }
+  adam.dispose();
+  tf.dispose([x, ...params.values()]);
+  return losses;
+}
+
+test('200 training steps of a small conv autoencoder on native follow the cpu loss curve', { skip }, async (t) => {
+  const STEPS = 200;
+  await initBackend('cpu');
+  const reference = trainSmallModel(STEPS);
+  await initBackend('native', { threads: THREADS });
+  const before = tf.memory().numTensors;
+  const actual = trainSmallModel(STEPS);
+  assert.equal(tf.memory().numTensors, before, 'tensors leaked');
+  const worst = Math.max(...reference.map((r, i) => Math.abs(actual[i] - r) / Math.abs(r)));
+  t.diagnostic(`loss ${reference[0].toFixed(3)} -> ${reference[STEPS - 1].toFixed(3)} (cpu), ` +
+    `${actual[STEPS - 1].toFixed(3)} (native); worst relative difference ${worst.toExponential(2)}`);
+  assert.ok(reference[STEPS - 1] < 0.8 * reference[0], 'the model did not learn');
+  // Rounding differences (summation order) grow over training; the first steps agree closely.
+  const early = Math.max(...reference.slice(0, 20).map((r, i) => Math.abs(actual[i] - r) / Math.abs(r)));
+  assert.ok(early < 1e-4, `the first 20 losses differ by ${early}`);
+  assert.ok(worst < 2e-2, `loss curves differ by ${worst}`);
+});
