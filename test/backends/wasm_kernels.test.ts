@@ -1,13 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
-import { initBackend } from '../../src/backends/select.js';
+import { initBackend, shutdownBackend } from '../../src/backends/select.js';
 import { installWasmKernels, planSubpixel, SMALL_CIN_MAX } from '../../src/backends/wasm_kernels.js';
 import { Rng } from '../../src/util/random.js';
 import {
   assertWithinTolerance, compareWithCpu, convData, convInfo, describeGeometry, modelGeometries, normalData,
   randomGeometry, type Comparison, type ConvGeometry,
 } from './compare.js';
+import { assertFollowsCpuTraining } from './training.js';
 
 const rng = Rng.fromSeed(4_2024);
 const randomGeometries = Array.from({ length: 40 }, () => randomGeometry(rng));
@@ -265,4 +266,9 @@ test('the wasm kernels leak no tensors, and installing them again changes nothin
   assert.deepEqual(Array.from(y.dataSync()), Array(9).fill(8));
   tf.dispose([x, w, y]);
   assert.equal(tf.memory().numTensors, before);
+});
+
+test('200 training steps of a small conv autoencoder on wasm follow the cpu loss curve', async (t) => {
+  await assertFollowsCpuTraining(t, 'wasm', 2);
+  shutdownBackend();
 });
