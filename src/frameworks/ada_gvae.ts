@@ -15,6 +15,7 @@
 // (fixed in disent by "fix Ada-GVAE averaging #32"); `reproduce_v040_mean_bug` keeps that bug.
 import * as tf from '@tensorflow/tfjs-core';
 import { z } from 'zod';
+import { gaussianKlPerDimension } from '../nn/losses.js';
 import type { EncoderDecoder, Posterior } from '../nn/model.js';
 import type { Rng } from '../util/random.js';
 import { Framework, meanOverViews, type Forward, type FrameworkSettings, type Terms } from './base.js';
@@ -31,14 +32,6 @@ export interface AdaSettings {
   reproduce_v040_mean_bug: boolean;
 }
 
-/** KL(p || q) of diagonal Gaussians per dimension, [batch, zDim]. */
-function klPerDimension(p: Posterior, q: Posterior): tf.Tensor2D {
-  return tf.tidy(() => {
-    const ratio = tf.div(tf.add(tf.exp(p.logvar), tf.squaredDifference(p.mu, q.mu)), tf.exp(q.logvar));
-    return tf.mul(0.5, tf.sub(tf.add(tf.sub(q.logvar, p.logvar), ratio), 1));
-  }) as tf.Tensor2D;
-}
-
 function sample({ mu, logvar }: Posterior, rng: Rng): tf.Tensor2D {
   const eps = tf.tensor2d(Float32Array.from({ length: mu.size }, () => rng.normal()), mu.shape);
   return tf.add(mu, tf.mul(eps, tf.exp(tf.mul(0.5, logvar))));
@@ -48,8 +41,8 @@ function sample({ mu, logvar }: Posterior, rng: Rng): tf.Tensor2D {
 export function posteriorDeltas(mode: ThresholdMode, q0: Posterior, q1: Posterior, rng?: Rng): tf.Tensor2D {
   return tf.tidy(() => {
     switch (mode) {
-      case 'kl': return klPerDimension(q1, q0);
-      case 'symmetric_kl': return tf.mul(0.5, tf.add(klPerDimension(q1, q0), klPerDimension(q0, q1)));
+      case 'kl': return gaussianKlPerDimension(q1, q0);
+      case 'symmetric_kl': return tf.mul(0.5, tf.add(gaussianKlPerDimension(q1, q0), gaussianKlPerDimension(q0, q1)));
       case 'dist': return tf.abs(tf.sub(q1.mu, q0.mu));
       case 'sampled_dist': {
         if (!rng) throw new Error('ada_thresh_mode sampled_dist draws from the step\'s Rng: pass one to lossTerms');

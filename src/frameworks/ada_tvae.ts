@@ -10,6 +10,7 @@
 // (the adanegtvae_* presets in src/schedules/presets.ts). Defaults: disent's `adanegtvae` config.
 import * as tf from '@tensorflow/tfjs-core';
 import { z } from 'zod';
+import { gaussianKlPerDimension } from '../nn/losses.js';
 import type { Posterior } from '../nn/model.js';
 import { distTripletLoss, tripletLoss } from '../nn/triplet.js';
 import type { Terms } from './base.js';
@@ -25,21 +26,14 @@ export interface AdaTripletVaeSettings extends TripletVaeSettings {
   adat_triplet_share_scale: number;
 }
 
-/** KL(q1 || q0) of every latent, [batch, zDim]. */
-function klBetween(q1: Posterior, q0: Posterior): tf.Tensor2D {
-  const varianceRatio = tf.exp(tf.sub(q1.logvar, q0.logvar));
-  const meanTerm = tf.div(tf.square(tf.sub(q1.mu, q0.mu)), tf.exp(q0.logvar));
-  return tf.mul(0.5, tf.sub(tf.add(varianceRatio, meanTerm), tf.add(1, tf.sub(q1.logvar, q0.logvar)))) as tf.Tensor2D;
-}
-
 /**
  * How much two posteriors differ in each latent (disent's AdaVae deltas, q0 first): 'sampled_dist'
  * compares the step's reparameterised samples rather than fresh ones.
  */
 export function latentDeltas(mode: AdaThreshMode, q0: Posterior, q1: Posterior, z0: tf.Tensor2D, z1: tf.Tensor2D): tf.Tensor2D {
   switch (mode) {
-    case 'kl': return klBetween(q1, q0);
-    case 'symmetric_kl': return tf.mul(0.5, tf.add(klBetween(q1, q0), klBetween(q0, q1))) as tf.Tensor2D;
+    case 'kl': return gaussianKlPerDimension(q1, q0);
+    case 'symmetric_kl': return tf.mul(0.5, tf.add(gaussianKlPerDimension(q1, q0), gaussianKlPerDimension(q0, q1))) as tf.Tensor2D;
     case 'dist': return tf.abs(tf.sub(q1.mu, q0.mu)) as tf.Tensor2D;
     case 'sampled_dist': return tf.abs(tf.sub(z1, z0)) as tf.Tensor2D;
   }

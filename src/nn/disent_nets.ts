@@ -60,12 +60,8 @@ export function createDisentConv64(zDim: number, imageShape: ImageShape, rng: Rn
     },
     decode(z: tf.Tensor2D): tf.Tensor4D {
       const hidden = tf.relu(layers.dense(tf.relu(layers.dense(z, 'decoder/fc1')), 'decoder/fc2'));
-      let h = tf.reshape(hidden, [z.shape[0], ...BOTTLENECK]) as tf.Tensor4D;
-      for (let i = 1; i <= decoderChannels.length; i++) {
-        const y = layers.deconv(h, `decoder/deconv${i}`, 2);
-        h = i < decoderChannels.length ? tf.relu(y) : y;
-      }
-      return h;
+      return layers.deconvChain(tf.reshape(hidden, [z.shape[0], ...BOTTLENECK]) as tf.Tensor4D,
+        decoderChannels.map((_, i) => `decoder/deconv${i + 1}`));
     },
     dispose: () => layers.dispose(),
   };

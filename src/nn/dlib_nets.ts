@@ -72,12 +72,8 @@ export function createDlibConv(zDim: number, imageShape: ImageShape, rng: Rng): 
     },
     decode(z: tf.Tensor2D): tf.Tensor4D {
       const hidden = tf.relu(layers.dense(tf.relu(layers.dense(z, 'decoder/d1')), 'decoder/d2'));
-      let h = tf.reshape(hidden, [z.shape[0], ...BOTTLENECK]) as tf.Tensor4D;
-      DECONV_SCOPES.forEach((scope, i) => {
-        const y = layers.deconv(h, `decoder/${scope}`, 2);
-        h = i < DECONV_SCOPES.length - 1 ? tf.relu(y) : y;
-      });
-      return h;
+      return layers.deconvChain(tf.reshape(hidden, [z.shape[0], ...BOTTLENECK]) as tf.Tensor4D,
+        DECONV_SCOPES.map((scope) => `decoder/${scope}`));
     },
     dispose: () => layers.dispose(),
   };

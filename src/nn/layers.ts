@@ -60,6 +60,16 @@ export class LayerStack {
     return tf.add(tf.conv2dTranspose(x, filter, outShape, stride, 'same'), this.bias(scope));
   }
 
+  /** Stride-2 transposed convolutions in turn, ReLU between them and none after the last: both libraries' decoders. */
+  deconvChain(x: tf.Tensor4D, scopes: readonly string[]): tf.Tensor4D {
+    let h = x;
+    scopes.forEach((scope, i) => {
+      const y = this.deconv(h, scope, 2);
+      h = i < scopes.length - 1 ? tf.relu(y) : y;
+    });
+    return h;
+  }
+
   dispose(): void {
     for (const v of this.params.values()) v.dispose();
   }

@@ -222,3 +222,11 @@ export function klPerDimension(q: Posterior): tf.Tensor1D {
 export function klLoss(q: Posterior): tf.Scalar {
   return tf.mean(klPerExample(q));
 }
+
+/** KL(p || q) of two diagonal Gaussians, per example and latent, [batch, zDim]. */
+export function gaussianKlPerDimension(p: Posterior, q: Posterior): tf.Tensor2D {
+  return tf.tidy(() => {
+    const ratio = tf.div(tf.add(tf.exp(p.logvar), tf.square(tf.sub(p.mu, q.mu))), tf.exp(q.logvar));
+    return tf.mul(0.5, tf.sub(tf.add(tf.sub(q.logvar, p.logvar), ratio), 1));
+  }) as tf.Tensor2D;
+}
