@@ -2,15 +2,16 @@
 // here but cpu, and PyTorch's reference (../shared/bench/torch_betavae.py, 1 and 2 threads) in the
 // same run when `import torch` works, so our figures are ratios to PyTorch's best measured on the
 // same machine at the same time;
-// then the fixed-data metric suite against the reference implementation's time, then dataset
-// generation speed.
+// then training fed by a slow procedural dataset with and without the rendering worker, the
+// fixed-data metric suite against the reference implementation's time, and dataset generation
+// speed.
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 
-// `npm run bench -- --only metrics` (or train, datasets) runs one part.
+// `npm run bench -- --only metrics` (or train, pipeline, datasets) runs one part.
 const { values: args } = parseArgs({ options: { only: { type: 'string' } } });
 const wanted = (part: string) => args.only === undefined || args.only === part;
 
@@ -75,19 +76,25 @@ if (wanted('train')) {
 }
 const torchBestTrain = Math.max(0, ...torch.map((r) => r.train_img_per_s.median));
 const torchBestEncode = Math.max(0, ...torch.map((r) => r.encode_img_per_s.median));
+const threadCount = (n: unknown) => `${n} thread${Number(n) > 1 ? 's' : ''}`;
 const ratio = (value: unknown, best: number) => (best > 0 ? ` = ${(Number(value) / best).toFixed(2)}x PyTorch's best (${best})` : '');
 
-for (const r of torch) console.log(`PyTorch (${r.threads} thread${r.threads > 1 ? 's' : ''}): train ${r.train_img_per_s.median} img/s; encode ${r.encode_img_per_s.median} img/s`);
+for (const r of torch) console.log(`PyTorch (${threadCount(r.threads)}): train ${r.train_img_per_s.median} img/s; encode ${r.encode_img_per_s.median} img/s`);
 if (torch.length > 0) {
   const blas = debianBlas();
   const note = /openblas|blis|mkl/i.test(blas) ? '' : ' (the reference BLAS is slow: apt-get install -y libopenblas0-pthread gives PyTorch its usual speed)';
   console.log(`PyTorch's BLAS: ${blas}${note}`);
 }
 for (const r of ours) {
-  console.log(`${r.backend} (${r.threads} threads): train ${r.train_images_per_s} img/s${ratio(r.train_images_per_s, torchBestTrain)}; `
-    + `encode ${r.encode_images_per_s} img/s${ratio(r.encode_images_per_s, torchBestEncode)}`);
+  console.log(`${r.backend}: train (${threadCount(r.threads)}) ${r.train_images_per_s} img/s${ratio(r.train_images_per_s, torchBestTrain)}; `
+    + `encode (${threadCount(r.encode_threads)}) ${r.encode_images_per_s} img/s${ratio(r.encode_images_per_s, torchBestEncode)}`);
 }
 if (wanted('train') && !torchAvailable) console.log('PyTorch not found (apt-get install -y python3-torch libopenblas0-pthread): no ratio reported');
+const pipeline = !wanted('pipeline') ? null : runJson(process.execPath, ['--import', 'tsx', 'bench/pipeline.ts']);
+if (pipeline) {
+  console.log(`training on procedural ${pipeline.dataset} (${pipeline.backend}): ${pipeline.inline_images_per_s} img/s rendering on the training thread, `
+    + `${pipeline.worker_images_per_s} img/s rendering ahead in a worker = ${pipeline.speedup}x`);
+}
 const metrics = !wanted('metrics') ? null : runJson(process.execPath, ['--import', 'tsx', 'bench/metrics_suite.ts']);
 if (metrics) {
   console.log(`metric suite on large_uneven: ${metrics.median_s} s (median of 3) against disentanglement_lib's ${metrics.reference_s} s = ${metrics.speedup}x faster`);
@@ -97,4 +104,4 @@ if (datasets) {
   const rates = Object.entries(datasets.render_images_per_s as Record<string, number>).map(([n, r]) => `${n} ${r}`).join(', ');
   console.log(`dataset generation (images/s, one core): ${rates}; full dSprites cache with ${datasets.workers} workers: ${datasets.full_dsprites_cache_s} s`);
 }
-console.log(JSON.stringify({ ours, torch, metrics, datasets }));
+console.log(JSON.stringify({ ours, torch, pipeline, metrics, datasets }));

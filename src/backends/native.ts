@@ -316,6 +316,12 @@ export function registerNativeBackend(): string | null {
   return null;
 }
 
+/** The OpenMP threads the native kernels use now. */
+export function getNativeThreads(): number {
+  if (!addon) throw new Error('the native addon is not loaded');
+  return addon.getThreads();
+}
+
 /** Sets the threads oneDNN and the elementwise loops use (OpenMP); returns the count in effect. */
 export function setNativeThreads(threads: number): number {
   if (!addon) throw new Error('the native addon is not loaded');

@@ -5,6 +5,12 @@ import { UserError } from '../util/errors.js';
 
 export type Program = Command<[], { debug?: true; backend?: string; threads?: string }>;
 
+function describeThreads({ threads, inferenceThreads }: ActiveBackend): string {
+  const plural = (n: number) => `${n} thread${n > 1 ? 's' : ''}`;
+  if (inferenceThreads !== threads) return ` (${plural(threads)}, ${plural(inferenceThreads)} for inference)`;
+  return threads > 1 ? ` (${plural(threads)})` : '';
+}
+
 /**
  * Runs `work` on the backend the command line asks for (else the configured one), with the
  * --threads given, printing which backend it is; shuts the backend down however the work ends.
@@ -16,7 +22,7 @@ export async function withBackend<T>(program: Program, configured: string, work:
     throw new UserError(`--threads: expected a positive integer, got '${threads}'`);
   }
   const backend = await initBackend(requested, { threads: threadCount });
-  console.log(`backend: ${backend.name}${backend.threads > 1 ? ` (${backend.threads} threads)` : ''}`);
+  console.log(`backend: ${backend.name}${describeThreads(backend)}`);
   try {
     return await work(backend);
   } finally {

@@ -17,7 +17,7 @@ interface ViewSample {
 }
 
 /** Draws the factors of one sample's views. */
-type ViewSampler = (sizes: readonly number[], rng: Rng) => ViewSample;
+export type ViewSampler = (sizes: readonly number[], rng: Rng) => ViewSample;
 
 const SAMPLERS: Record<Exclude<SamplingConfig['mode'], 'auto'>, { views: number; draw: (s: SamplingConfig) => ViewSampler }> = {
   single: { views: 1, draw: () => (sizes, rng) => ({ factors: [sampleFactors(sizes, 1, rng)] }) },
@@ -50,20 +50,38 @@ export function viewSampler(sampling: SamplingConfig, views: number): ViewSample
   return sampler.draw(sampling);
 }
 
-/** `n` samples' views rendered into one [n, H, W, C] tensor per view, with the pairs' labels. */
-export function renderViews(dataset: GroundTruthData, draw: ViewSampler, views: number, n: number, rng: Rng): TrainingBatch {
-  const k = dataset.factorSizes.length;
+/** The factors of `n` samples' views (row-major n x K per view), with the pairs' labels if any. */
+export interface DrawnViews {
+  n: number;
+  factors: Int32Array[];
+  labels?: Int32Array;
+}
+
+/** Draws the factors of `n` samples' views; rendering them is separate so another thread can do it. */
+export function drawViews(factorSizes: readonly number[], draw: ViewSampler, views: number, n: number, rng: Rng): DrawnViews {
+  const k = factorSizes.length;
   const factors = Array.from({ length: views }, () => new Int32Array(n * k));
   const labels = new Int32Array(n);
   let labelled = false;
   for (let r = 0; r < n; r++) {
-    const sample = draw(dataset.factorSizes, rng);
+    const sample = draw(factorSizes, rng);
     for (let v = 0; v < views; v++) factors[v].set(sample.factors[v], r * k);
     if (sample.label !== undefined) {
       labels[r] = sample.label;
       labelled = true;
     }
   }
-  const rendered = factors.map((f) => tf.tensor4d(renderBatch(dataset, f, n), [n, ...dataset.observationShape]));
-  return labelled ? { views: rendered, labels } : { views: rendered };
+  return labelled ? { n, factors, labels } : { n, factors };
+}
+
+/** Drawn views' rendered images (one NHWC buffer per view) as the batch a framework trains on. */
+export function batchOf(drawn: DrawnViews, images: Float32Array[], observationShape: readonly number[]): TrainingBatch {
+  const views = images.map((x) => tf.tensor4d(x, [drawn.n, ...observationShape] as [number, number, number, number]));
+  return drawn.labels ? { views, labels: drawn.labels } : { views };
+}
+
+/** `n` samples' views rendered into one [n, H, W, C] tensor per view, with the pairs' labels. */
+export function renderViews(dataset: GroundTruthData, draw: ViewSampler, views: number, n: number, rng: Rng): TrainingBatch {
+  const drawn = drawViews(dataset.factorSizes, draw, views, n, rng);
+  return batchOf(drawn, drawn.factors.map((f) => renderBatch(dataset, f, n)), dataset.observationShape);
 }

@@ -4,6 +4,7 @@
 // demand, and every draw comes from the session's evaluation seed, so a run and its resumed copy
 // report the same numbers. A metric that cannot be computed is reported with its reason.
 import * as tf from '@tensorflow/tfjs-core';
+import { withInferenceThreads } from '../backends/select.js';
 import type { Config } from '../config/schema.js';
 import type { EncoderDecoder } from '../nn/model.js';
 import { computeBetaVae } from '../metrics/beta_vae.js';
@@ -38,13 +39,13 @@ export interface MetricResults {
 /** The encoder's representation of a batch of NHWC images, as float64 rows: its mean, or one sample. */
 export function representationEncoder(model: EncoderDecoder, kind: Representation = 'mean', rng?: Rng): Encoder {
   return async (images, n) => {
-    const z = tf.tidy(() => {
+    const z = withInferenceThreads(() => tf.tidy(() => {
       const { mu, logvar } = model.encode(tf.tensor4d(images, [n, ...model.imageShape]));
       if (kind === 'mean') return mu;
       if (!rng) throw new Error('a sampled representation needs a random stream');
       const eps = Float32Array.from({ length: n * model.zDim }, () => rng.normal());
       return tf.add(mu, tf.mul(tf.tensor2d(eps, [n, model.zDim]), tf.exp(tf.mul(0.5, logvar))));
-    });
+    }));
     const values = await z.data();
     z.dispose();
     return Float64Array.from(values);

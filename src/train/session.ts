@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { stringify } from 'yaml';
 import { parseConfigText } from '../config/load.js';
 import type { Config } from '../config/schema.js';
-import { openDataset } from '../datasets/open.js';
+import { openDataset, type OpenDatasetOptions } from '../datasets/open.js';
 import type { GroundTruthData } from '../datasets/ground_truth.js';
 import type { Framework } from '../frameworks/base.js';
 import { createFramework } from '../frameworks/registry.js';
@@ -16,6 +16,8 @@ import { loadCheckpoint, type CheckpointState } from './checkpoint.js';
 export interface Session {
   config: Config;
   dataset: GroundTruthData;
+  /** What opened `dataset`, so a worker thread can open the same one. */
+  datasetSpec: { name: string; options: OpenDatasetOptions };
   framework: Framework;
   /** Optimizer steps taken so far. */
   step: number;
@@ -31,11 +33,13 @@ export async function createSession(config: Config): Promise<Session> {
   const data = root.fork('data');
   const noise = root.fork('noise');
   const evalSeed = root.fork('eval').uint32();
-  const dataset = await openDataset(config.dataset.name, 'dataset.name', {
-    seed: root.fork('dataset').uint32(), path: config.dataset.path, convention: config.dataset.convention, imageSize: config.dataset.image_size,
-  });
+  const datasetSpec = {
+    name: config.dataset.name,
+    options: { seed: root.fork('dataset').uint32(), path: config.dataset.path, convention: config.dataset.convention, imageSize: config.dataset.image_size },
+  };
+  const dataset = await openDataset(datasetSpec.name, 'dataset.name', datasetSpec.options);
   const model = createModel(config.model.architecture, config.model.z_dim, dataset.observationShape, init);
-  return { config, dataset, framework: createFramework(config, model, init.fork('framework')), step: 0, rngs: { data, noise }, evalSeed };
+  return { config, dataset, datasetSpec, framework: createFramework(config, model, init.fork('framework')), step: 0, rngs: { data, noise }, evalSeed };
 }
 
 /** Rebuilds a session from a checkpoint; `overrides` (`key=value`) may change e.g. train.steps. */

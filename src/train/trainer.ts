@@ -6,6 +6,7 @@ import { UserError } from '../util/errors.js';
 import type { SummaryWriter } from '../util/tensorboard.js';
 import type { TrainingBatch } from '../frameworks/base.js';
 import { renderViews, viewSampler } from './batches.js';
+import { BatchStream, type Prefetch } from './prefetch.js';
 import { latestCheckpoint, saveCheckpoint } from './checkpoint.js';
 import { sessionState, type Session } from './session.js';
 
@@ -20,6 +21,8 @@ export interface TrainOptions {
   runDir: string;
   writer?: SummaryWriter;
   onProgress?: (event: ProgressEvent) => void;
+  /** Where batches are rendered (default 'auto': in a worker when rendering is slow). */
+  prefetch?: Prefetch;
 }
 
 /** The next step's batch, one tensor per view, drawn from the session's data stream. */
@@ -44,37 +47,47 @@ function weightsAreFinite(session: Session): boolean {
 }
 
 export async function train(session: Session, options: TrainOptions): Promise<void> {
-  const { config, framework } = session;
-  const total = config.train.steps;
+  const total = session.config.train.steps;
   const started = performance.now();
   const firstStep = session.step;
-  while (session.step < total) {
-    const x = nextBatch(session);
-    const step = session.step + 1;
-    let terms: Record<string, number>;
-    try {
-      terms = framework.trainStep(x, session.rngs.noise, step);
-    } finally {
-      tf.dispose(x.views);
+  const batches = new BatchStream(session, options.prefetch);
+  try {
+    while (session.step < total) {
+      await trainOneStep(session, batches, options, started, firstStep);
     }
-    const bad = Object.entries(terms).find(([, v]) => !Number.isFinite(v));
-    if (bad) {
-      throw new UserError(`training diverged: ${bad[0]} is ${bad[1]} at step ${step}; ${describeLastCheckpoint(options.runDir)}`);
-    }
-    session.step = step;
-    const stepsPerSecond = (step - firstStep) / ((performance.now() - started) / 1000);
-    if (options.writer && (step % config.train.log_every === 0 || step === total)) {
-      for (const [name, value] of Object.entries(terms)) options.writer.scalar(`train/${name}`, value, step);
-      options.writer.scalar('train/steps_per_second', stepsPerSecond, step);
-    }
-    if (step % config.train.checkpoint_every === 0 || step === total) {
-      if (!weightsAreFinite(session)) {
-        throw new UserError(`training diverged: the weights hold NaN or Inf after step ${step}; ${describeLastCheckpoint(options.runDir)}`);
-      }
-      await saveCheckpoint(options.runDir, sessionState(session), config.train.keep_checkpoints);
-    }
-    options.onProgress?.({ step, totalSteps: total, terms, stepsPerSecond });
-    // A step is synchronous work; let timers (the progress bar's redraw) and signals through.
-    await new Promise((resolve) => setImmediate(resolve));
+  } finally {
+    await batches.close();
   }
+}
+
+async function trainOneStep(session: Session, batches: BatchStream, options: TrainOptions, started: number, firstStep: number): Promise<void> {
+  const { config, framework } = session;
+  const total = config.train.steps;
+  const step = session.step + 1;
+  const x = await batches.next(step < total);
+  let terms: Record<string, number>;
+  try {
+    terms = framework.trainStep(x, session.rngs.noise, step);
+  } finally {
+    tf.dispose(x.views);
+  }
+  const bad = Object.entries(terms).find(([, v]) => !Number.isFinite(v));
+  if (bad) {
+    throw new UserError(`training diverged: ${bad[0]} is ${bad[1]} at step ${step}; ${describeLastCheckpoint(options.runDir)}`);
+  }
+  session.step = step;
+  const stepsPerSecond = (step - firstStep) / ((performance.now() - started) / 1000);
+  if (options.writer && (step % config.train.log_every === 0 || step === total)) {
+    for (const [name, value] of Object.entries(terms)) options.writer.scalar(`train/${name}`, value, step);
+    options.writer.scalar('train/steps_per_second', stepsPerSecond, step);
+  }
+  if (step % config.train.checkpoint_every === 0 || step === total) {
+    if (!weightsAreFinite(session)) {
+      throw new UserError(`training diverged: the weights hold NaN or Inf after step ${step}; ${describeLastCheckpoint(options.runDir)}`);
+    }
+    await saveCheckpoint(options.runDir, sessionState(session), config.train.keep_checkpoints);
+  }
+  options.onProgress?.({ step, totalSteps: total, terms, stepsPerSecond });
+  // A step is synchronous work; let timers (the progress bar's redraw) and signals through.
+  await new Promise((resolve) => setImmediate(resolve));
 }

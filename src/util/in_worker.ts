@@ -1,6 +1,7 @@
 // Runs one exported function of one of our modules in a worker thread, so CPU-heavy work (DCI's
-// boosted trees) uses the second core while the main thread computes something else. Arguments
-// and results cross by structured clone: typed arrays and plain objects only.
+// boosted trees, rendering the next training batch) uses the second core while the main thread
+// computes something else. Arguments and results cross by structured clone: typed arrays and
+// plain objects only.
 import { Worker } from 'node:worker_threads';
 
 const ENTRY = new URL('./worker_entry.mjs', import.meta.url);
@@ -18,4 +19,15 @@ export function runInWorker<T>(moduleUrl: URL, exportName: string, args: unknown
       if (code !== 0) reject(new Error(`worker for ${exportName} exited with code ${code}`));
     });
   });
+}
+
+/**
+ * Starts a worker that runs `exportName` as a service: the function talks to this thread through
+ * `parentPort` for as long as it runs. The worker posts `{ok: false, message}` if it throws, and
+ * does not keep the process alive; terminate it when done.
+ */
+export function startWorkerService(moduleUrl: URL, exportName: string, args: unknown[]): Worker {
+  const worker = new Worker(ENTRY, { workerData: { moduleUrl: moduleUrl.href, exportName, args } });
+  worker.unref();
+  return worker;
 }

@@ -5,8 +5,8 @@ import { createRequire } from 'node:module';
 import * as os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
-import { NATIVE_SWITCH, registerNativeBackend } from '../../src/backends/native.js';
-import { initBackend, shutdownBackend } from '../../src/backends/select.js';
+import { getNativeThreads, NATIVE_SWITCH, registerNativeBackend } from '../../src/backends/native.js';
+import { initBackend, shutdownBackend, withInferenceThreads } from '../../src/backends/select.js';
 import { UserError } from '../../src/util/errors.js';
 import { TOLERANCE } from './compare.js';
 
@@ -65,11 +65,11 @@ test('a thread count that is not a positive integer is a UserError', async () =>
 });
 
 test('cpu and single-threaded wasm initialise, report themselves, and wasm can be shut down and restarted', async () => {
-  assert.deepEqual(await initBackend('cpu'), { name: 'cpu', threads: 1 });
+  assert.deepEqual(await initBackend('cpu'), { name: 'cpu', threads: 1, inferenceThreads: 1 });
   assert.equal(tf.getBackend(), 'cpu');
   process.env[NATIVE_SWITCH] = 'off';
   try {
-    assert.deepEqual(await initBackend('auto', { threads: 1 }), { name: 'wasm', threads: 1 });
+    assert.deepEqual(await initBackend('auto', { threads: 1 }), { name: 'wasm', threads: 1, inferenceThreads: 1 });
   } finally {
     delete process.env[NATIVE_SWITCH];
   }
@@ -77,7 +77,7 @@ test('cpu and single-threaded wasm initialise, report themselves, and wasm can b
   shutdownBackend();
   assert.equal('wasm' in tf.engine().registry, false);
   shutdownBackend();
-  assert.deepEqual(await initBackend('wasm', { threads: 1 }), { name: 'wasm', threads: 1 });
+  assert.deepEqual(await initBackend('wasm', { threads: 1 }), { name: 'wasm', threads: 1, inferenceThreads: 1 });
   assert.deepEqual(Array.from(tf.add(tf.tensor1d([1, 2]), 1).dataSync()), [2, 3]);
   shutdownBackend();
 });
@@ -86,7 +86,7 @@ test('threaded wasm computes like cpu, and shutdownBackend ends its workers so t
   const result = await runChild(['threaded-check']);
   assertExitedCleanly(result);
   const report = result.report as { backend: object; worstRelativeError: number; workers: number; workersExited: number };
-  assert.deepEqual(report.backend, { name: 'wasm', threads: THREADS });
+  assert.deepEqual(report.backend, { name: 'wasm', threads: THREADS, inferenceThreads: THREADS });
   assert.ok(report.worstRelativeError <= TOLERANCE, `relative error ${report.worstRelativeError}`);
   t.diagnostic(`worst relative error ${report.worstRelativeError.toExponential(2)}; ${report.workers} pthread workers ended`);
   assert.ok(report.workers > 0);
@@ -96,24 +96,24 @@ test('threaded wasm computes like cpu, and shutdownBackend ends its workers so t
 test('a process that forgets shutdownBackend still exits (the pool workers are unreferenced)', { skip: NO_THREADS }, async () => {
   const result = await runChild(['wasm-2-threads', 'no-shutdown']);
   assertExitedCleanly(result);
-  assert.deepEqual(result.report, { backend: { name: 'wasm', threads: THREADS }, sum: 2592 });
+  assert.deepEqual(result.report, { backend: { name: 'wasm', threads: THREADS, inferenceThreads: THREADS }, sum: 2592 });
 });
 
 test("'auto' falls back to cpu with a warning when wasm cannot initialise", async () => {
   const result = await runChild(['auto-without-wasm'], { [NATIVE_SWITCH]: 'off' });
   assertExitedCleanly(result);
-  assert.deepEqual(result.report, { backend: { name: 'cpu', threads: 1 }, tensorBackend: 'cpu' });
+  assert.deepEqual(result.report, { backend: { name: 'cpu', threads: 1, inferenceThreads: 1 }, tensorBackend: 'cpu' });
   assert.match(result.stderr, /warning: the wasm backend is unavailable .*falling back to the much slower cpu backend/);
 });
 
 test("'auto' is native where the addon is built, else wasm with one line saying why", async () => {
   const built = registerNativeBackend() === null;
   const auto = await initBackend('auto', { threads: 1 });
-  assert.deepEqual(auto, { name: built ? 'native' : 'wasm', threads: 1 });
+  assert.deepEqual(auto, { name: built ? 'native' : 'wasm', threads: 1, inferenceThreads: 1 });
   shutdownBackend();
   const disabled = await runChild(['auto-1-thread'], { [NATIVE_SWITCH]: 'off' });
   assertExitedCleanly(disabled);
-  assert.deepEqual((disabled.report as { backend: object }).backend, { name: 'wasm', threads: 1 });
+  assert.deepEqual((disabled.report as { backend: object }).backend, { name: 'wasm', threads: 1, inferenceThreads: 1 });
   assert.equal(disabled.stderr.trim(), `warning: native backend unavailable (disabled by ${NATIVE_SWITCH}=off); using wasm`);
   if (!built) {
     await assert.rejects(initBackend('native'), (e: unknown) => e instanceof UserError && /backend 'native' is unavailable \(not built/.test(e.message));
@@ -124,6 +124,18 @@ test('wasm falls back to the single-threaded build with a warning when the threa
   // The threaded build needs its worker script written to the temporary directory; make that fail.
   const result = await runChild(['wasm-2-threads', 'shutdown'], { TMPDIR: '/dev/null', TSX_DISABLE_CACHE: '1' });
   assertExitedCleanly(result);
-  assert.deepEqual(result.report, { backend: { name: 'wasm', threads: 1 }, sum: 2592 });
+  assert.deepEqual(result.report, { backend: { name: 'wasm', threads: 1, inferenceThreads: 1 }, sum: 2592 });
   assert.match(result.stderr, /warning: the multithreaded wasm build failed to load \(.*\); using the single-threaded build/);
+});
+
+test('native trains on one thread by default and infers on every CPU, restoring the training count after', { skip: registerNativeBackend() !== null }, async () => {
+  const cpus = os.availableParallelism();
+  assert.deepEqual(await initBackend('native'), { name: 'native', threads: 1, inferenceThreads: cpus });
+  assert.equal(withInferenceThreads(() => getNativeThreads()), cpus);
+  assert.equal(getNativeThreads(), 1);
+  assert.throws(() => withInferenceThreads(() => { throw new RangeError('inside'); }), RangeError);
+  assert.equal(getNativeThreads(), 1);
+  assert.deepEqual(await initBackend('native', { threads: 1 }), { name: 'native', threads: 1, inferenceThreads: 1 });
+  assert.equal(withInferenceThreads(() => getNativeThreads()), 1);
+  await initBackend('cpu');
 });
