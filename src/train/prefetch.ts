@@ -1,6 +1,7 @@
 // Training batches drawn one step ahead and, when rendering is slow, rendered in a worker thread
-// while the current step trains: a procedural Shapes3D batch of 64 takes ~50 ms to render, close
-// to half of a native training step, and the step leaves the second core idle. The factors are
+// while the current step trains on this one: a procedural dSpritesImagenet batch of 64 takes ~20 ms
+// to render, a tenth of a native training step that leaves the second core idle (overlapping them
+// trains 8% faster: npm run bench -- --only pipeline). The factors are
 // still drawn here, from the session's data stream in the same order, so the batches (and so the
 // weights) are exactly those of rendering inline; the stream a checkpoint saves is the one after
 // the batches trained on, not after the one drawn ahead.
