@@ -8,6 +8,7 @@ import { evaluateRun, resumeRun, runExperiment, trainOnly, type RunHooks } from 
 import { UserError } from '../util/errors.js';
 import { withBackend, type Program } from './backend.js';
 import { registerBenchCommands } from './bench_command.js';
+import { registerCollectCommands } from './collect_command.js';
 import { registerDataCommands } from './data_command.js';
 import { runMetricsCommand } from './metrics_command.js';
 import { trainingProgressBar } from './progress.js';
@@ -91,6 +92,7 @@ export function registerCommands(program: Program): void {
 
   registerDataCommands(program);
   registerBenchCommands(program);
+  registerCollectCommands(program);
 
   program.command('config')
     .description('validate a config and print it with every default filled in')
