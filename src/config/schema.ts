@@ -3,7 +3,9 @@
 import { z } from 'zod';
 import { DATASET_CONVENTIONS } from '../datasets/resized.js';
 import { FRAMEWORKS } from '../frameworks/registry.js';
-import { ARCHITECTURES, ARCHITECTURE_DESCRIPTIONS } from '../nn/architectures.js';
+import { LieGroupEvalSettingsSchema } from '../metrics/presets/lie_group.js';
+import { ARCHITECTURES, ARCHITECTURE_DESCRIPTIONS, GROUP_STRUCTURE_KEYS } from '../nn/architectures.js';
+import { groupStructure, type GroupStructureOptions } from '../nn/lie_group_nets.js';
 import { SchedulePresetSchema, SchedulesSchema } from '../schedules/config.js';
 import { parseReconLoss, RECON_LOSS_DESCRIPTION, RECON_REDUCTIONS, type ReconLoss } from '../nn/losses.js';
 
@@ -15,7 +17,7 @@ export const LIBRARY_METRICS = [
 ] as const;
 /** The MSc research metrics and disent's flatness: opt-in, each encodes ~10^5 traversal images. */
 export const TRAVERSAL_METRICS = ['linearity', 'distances', 'flatness'] as const;
-export const METRIC_NAMES = [...LIBRARY_METRICS, ...TRAVERSAL_METRICS] as const;
+export const METRIC_NAMES = [...LIBRARY_METRICS, ...TRAVERSAL_METRICS, 'lie_group'] as const;
 export const REPRESENTATIONS = ['mean', 'sampled'] as const;
 export const BACKEND_REQUESTS = ['auto', 'native', 'wasm', 'cpu', 'tensorflow'] as const;
 
@@ -100,6 +102,22 @@ function withFrameworkSettings<T extends { name: string; recon_loss: string; los
   return { name, recon_loss, loss_reduction, ...scheduling, ...parsed.data } as T & Record<string, unknown>;
 }
 
+/** The group keys belong to the lie_group architecture, and must describe a valid group structure. */
+function checkGroupStructure(model: GroupStructureOptions & { architecture: string }, ctx: z.RefinementCtx): void {
+  if (model.architecture !== 'lie_group') {
+    for (const key of GROUP_STRUCTURE_KEYS.filter((k) => model[k] !== undefined)) {
+      ctx.addIssue({ code: 'custom', path: [key], message: `only the lie_group architecture has ${key} (architecture is ${model.architecture})` });
+    }
+    return;
+  }
+  try {
+    groupStructure(model);
+  } catch (e) {
+    const [key, ...rest] = (e as Error).message.split(': ');
+    ctx.addIssue({ code: 'custom', path: [key], message: rest.join(': ') });
+  }
+}
+
 export const ConfigSchema = z.strictObject({
   seed: z.number().int().nonnegative().default(0)
     .describe('seeds data, initialisation, sampling and metrics; same seed and backend give the same run'),
@@ -118,7 +136,12 @@ export const ConfigSchema = z.strictObject({
     z_dim: positiveInt.max(1024).default(10).describe('latent dimensions'),
     architecture: z.enum(ARCHITECTURES).default('conv64')
       .describe(ARCHITECTURES.map((a) => `${a}: ${ARCHITECTURE_DESCRIPTIONS[a]}`).join('; ')),
-  }).prefault({}),
+    subgroup_sizes_ls: z.array(positiveInt).min(1).optional()
+      .describe('lie_group: flattened size m*m of each subgroup\'s matrices, a perfect square (default [100])'),
+    subspace_sizes_ls: z.array(positiveInt).min(1).optional()
+      .describe('lie_group: latent dimensions of each subgroup, summing to z_dim (default [z_dim])'),
+    lie_alg_init_scale: z.number().positive().optional().describe('lie_group: std of the Lie algebra basis at initialisation (default 0.001)'),
+  }).superRefine(checkGroupStructure).prefault({}),
   framework: z.looseObject({
     name: z.string().default('beta_vae').describe('training framework (see `disentangle list`); its own hyperparameters sit beside name'),
     recon_loss: z.string()
@@ -172,6 +195,7 @@ export const ConfigSchema = z.strictObject({
     linearity: TraversalSettingsSchema.prefault({}),
     flatness: TraversalSettingsSchema.prefault({}),
     distances: DistancesSettingsSchema.prefault({}),
+    lie_group: LieGroupEvalSettingsSchema.prefault({}),
   }).prefault({}),
   viz: z.strictObject({
     num_reconstructions: positiveInt.max(64).default(8),

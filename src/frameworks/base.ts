@@ -90,6 +90,14 @@ export abstract class Framework {
     return {};
   }
 
+  /**
+   * The decoder output view v's reconstruction loss is taken of, from its sample z and its
+   * encoder posterior q; the Lie group VAE sometimes decodes the encoder's features instead.
+   */
+  protected decodeForLoss(z: tf.Tensor2D, _q: Posterior, _step: number, _rng?: Rng): tf.Tensor4D {
+    return this.model.decode(z);
+  }
+
   /** Networks besides the encoder and decoder (checkpointed with them), by variable name. */
   extraParams(): ReadonlyMap<string, tf.Variable> {
     return new Map();
@@ -118,7 +126,7 @@ export abstract class Framework {
     const qz = this.aggregate(q, step, labels, rng);
     const z = qz.map(({ mu, logvar }, v) =>
       (this.stochastic ? tf.add(mu, tf.mul(noise[v], tf.exp(tf.mul(0.5, logvar)))) : mu) as tf.Tensor2D);
-    const decoded = z.map((zv) => this.model.decode(zv));
+    const decoded = z.map((zv, v) => this.decodeForLoss(zv, q[v], step, rng));
     const recon = meanOverViews(decoded, (d, v) => reconstructionLoss(this.settings.recon_loss, d, x[v], this.settings.loss_reduction));
     const reg = this.regularizer({ x, q, qz, z, decoded, labels, rng, step });
     const total = tf.add(recon, reg.loss) as tf.Scalar;

@@ -10,6 +10,8 @@ export interface FrameworkDefinition<Settings extends z.ZodObject = z.ZodObject>
   /** One line for `disentangle list` and the docs. */
   description: string;
   settings: Settings;
+  /** The `model.architecture` it needs, when it cannot train on the others (the Lie group VAE). */
+  architecture?: string;
   /** `rng` initialises the framework's own networks (a discriminator), if it has any. */
   create(model: EncoderDecoder, common: FrameworkSettings, settings: z.infer<Settings>, rng: Rng): Framework;
 }

@@ -2,7 +2,7 @@
 import type { Config } from '../config/schema.js';
 import type { EncoderDecoder } from '../nn/model.js';
 import { createSchedules } from '../schedules/config.js';
-import { lookupByName } from '../util/errors.js';
+import { lookupByName, UserError } from '../util/errors.js';
 import type { Rng } from '../util/random.js';
 import type { Framework } from './base.js';
 import { adaGvae } from './ada_gvae.js';
@@ -15,6 +15,7 @@ import { dipVaeI, dipVaeIi } from './dip_vae.js';
 import { factorVae } from './factor_vae.js';
 import { groupVaeArgmax, groupVaeLabel, mlVaeArgmax, mlVaeLabel } from './group_vae.js';
 import { infoVae } from './info_vae.js';
+import { lieGroupVae } from './lie_group_vae.js';
 import { overlapTripletVae } from './overlap_tvae.js';
 import { tripletVae } from './triplet_vae.js';
 import type { FrameworkDefinition } from './definition.js';
@@ -37,6 +38,7 @@ export const FRAMEWORKS: Readonly<Record<string, FrameworkDefinition>> = {
   triplet_vae: tripletVae,
   ada_tvae: adaTripletVae,
   ada_tvae_unsupervised: overlapTripletVae,
+  lie_group_vae: lieGroupVae,
 };
 
 export function frameworkNames(): string[] {
@@ -52,5 +54,8 @@ export function createFramework(config: Config, model: EncoderDecoder, rng: Rng)
     recon_loss, loss_reduction, optimizer: { lr, beta1, beta2, epsilon },
     schedules: createSchedules(schedule_preset, schedules, steps),
   };
+  if (definition.architecture !== undefined && model.architecture !== definition.architecture) {
+    throw new UserError(`framework.name: ${config.framework.name} needs model.architecture: ${definition.architecture}, not ${model.architecture}`);
+  }
   return definition.create(model, common, definition.settings.parse(own), rng);
 }

@@ -77,8 +77,8 @@ export async function drawBetaVaeSample(source: FactorCodeSource, batchSize: num
   return { fixedFactor, factors1, factors2, features: meanAbsoluteDifference(codes1, codes2, batchSize, source.numCodes) };
 }
 
-/** `count` points as row-major (count x D) features and their labels. */
-async function drawPoints(source: FactorCodeSource, count: number, batchSize: number): Promise<{ features: Float64Array; labels: Int32Array }> {
+/** `count` points as row-major (count x D) features and their labels (the fixed factor). */
+export async function drawBetaVaePoints(source: FactorCodeSource, count: number, batchSize: number): Promise<{ features: Float64Array; labels: Int32Array }> {
   const d = source.numCodes;
   const features = new Float64Array(count * d);
   const labels = new Int32Array(count);
@@ -90,7 +90,8 @@ async function drawPoints(source: FactorCodeSource, count: number, batchSize: nu
   return { features, labels };
 }
 
-function accuracy(predicted: Int32Array, labels: Int32Array): number {
+/** The fraction of predictions equal to their labels. */
+export function accuracy(predicted: Int32Array, labels: Int32Array): number {
   let correct = 0;
   for (let i = 0; i < labels.length; i++) if (predicted[i] === labels[i]) correct++;
   return correct / labels.length;
@@ -108,11 +109,11 @@ export async function computeBetaVae(source: FactorCodeSource, settings: BetaVae
   if (source.numCodes < 1) throw new Error('beta-VAE needs at least one code dimension');
 
   const d = source.numCodes;
-  const train = await drawPoints(source, numTrain, batchSize);
+  const train = await drawBetaVaePoints(source, numTrain, batchSize);
   if (classifierDefaults === 'sklearn_pre_0_22') source.randomIndex(LIBLINEAR_SEED_BOUND);
   const model = fitLogisticRegression(train.features, numTrain, d, train.labels, SKLEARN_DEFAULT_SETTINGS[classifierDefaults]);
   const trainAccuracy = accuracy(model.predict(train.features, numTrain), train.labels);
-  const evaluation = await drawPoints(source, numEval, batchSize);
+  const evaluation = await drawBetaVaePoints(source, numEval, batchSize);
   return {
     train_accuracy: trainAccuracy,
     eval_accuracy: accuracy(model.predict(evaluation.features, numEval), evaluation.labels),

@@ -30,6 +30,17 @@ export function initKernel(init: KernelInit, rng: Rng, shape: number[], fanIn: n
   return (init === 'glorot_uniform' ? glorotUniform : glorotNormal)(rng, shape, fanIn, fanOut, name);
 }
 
+/** PyTorch's default bias of Linear and Conv layers: U(-1/sqrt(fan_in), 1/sqrt(fan_in)). */
+export function torchDefaultBias(rng: Rng, units: number, fanIn: number, name: string): tf.Variable {
+  const bound = 1 / Math.sqrt(fanIn);
+  return variableFrom(() => (2 * rng.float() - 1) * bound, [units], name);
+}
+
+/** Entries drawn from N(0, std^2): the Lie group VAE's algebra basis. */
+export function normal(rng: Rng, shape: number[], std: number, name: string): tf.Variable {
+  return variableFrom(() => rng.normal() * std, shape, name);
+}
+
 export function zeros(shape: number[], name: string): tf.Variable {
   return tf.variable(tf.zeros(shape, 'float32'), true, name);
 }

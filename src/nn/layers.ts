@@ -1,33 +1,43 @@
 // Named-variable layers shared by the architectures: each layer is a `<scope>/kernel` and
 // `<scope>/bias` pair (the checkpoint keys), kernels drawn in creation order from one Rng with
-// the library's initialiser and biases zero, as both disentanglement_lib (TF) and disent do.
+// the library's initialiser. Biases are zero, as both disentanglement_lib (TF) and disent make
+// them, or PyTorch's default U(-1/sqrt(fan_in), 1/sqrt(fan_in)) for models that keep it (the
+// Commutative Lie Group VAE), drawn right after their kernel.
 import * as tf from '@tensorflow/tfjs-core';
 import type { Rng } from '../util/random.js';
-import { initKernel, zeros, type KernelInit } from './init.js';
+import { initKernel, torchDefaultBias, zeros, type KernelInit } from './init.js';
+
+export type BiasInit = 'zeros' | 'torch_default';
 
 export class LayerStack {
   readonly params = new Map<string, tf.Variable>();
 
-  constructor(private readonly rng: Rng, private readonly init: KernelInit) {}
+  constructor(private readonly rng: Rng, private readonly init: KernelInit, private readonly biasInit: BiasInit = 'zeros') {}
 
-  private add(scope: string, kernelShape: number[], fanIn: number, fanOut: number, units: number): void {
+  /** `biasFanIn`: what PyTorch's default bias bound divides by, the kernel's fan-in as torch counts it. */
+  private add(scope: string, kernelShape: number[], fanIn: number, fanOut: number, units: number, biasFanIn: number): void {
     this.params.set(`${scope}/kernel`, initKernel(this.init, this.rng, kernelShape, fanIn, fanOut, `${scope}/kernel`));
-    this.params.set(`${scope}/bias`, zeros([units], `${scope}/bias`));
+    const name = `${scope}/bias`;
+    this.params.set(name, this.biasInit === 'zeros' ? zeros([units], name) : torchDefaultBias(this.rng, units, biasFanIn, name));
   }
 
   addDense(scope: string, inputs: number, units: number): void {
-    this.add(scope, [inputs, units], inputs, units, units);
+    this.add(scope, [inputs, units], inputs, units, units, inputs);
   }
 
   addConv(scope: string, kernel: number, inChannels: number, outChannels: number): void {
     const area = kernel * kernel;
-    this.add(scope, [kernel, kernel, inChannels, outChannels], area * inChannels, area * outChannels, outChannels);
+    this.add(scope, [kernel, kernel, inChannels, outChannels], area * inChannels, area * outChannels, outChannels, area * inChannels);
   }
 
-  /** Transposed conv; tfjs keeps its filter as [k, k, out, in]. The Glorot fans are the same sum either way. */
+  /**
+   * Transposed conv; tfjs keeps its filter as [k, k, out, in]. The Glorot fans are the same sum
+   * either way; torch's bias bound counts the fan-in from its [in, out, k, k] weight's second
+   * dimension, so it is out * k * k.
+   */
   addDeconv(scope: string, kernel: number, inChannels: number, outChannels: number): void {
     const area = kernel * kernel;
-    this.add(scope, [kernel, kernel, outChannels, inChannels], area * inChannels, area * outChannels, outChannels);
+    this.add(scope, [kernel, kernel, outChannels, inChannels], area * inChannels, area * outChannels, outChannels, area * outChannels);
   }
 
   private kernel<T extends tf.Tensor>(scope: string): T {
@@ -38,15 +48,19 @@ export class LayerStack {
     return this.params.get(`${scope}/bias`) as tf.Tensor as tf.Tensor1D;
   }
 
-  dense(x: tf.Tensor2D, scope: string): tf.Tensor2D {
-    return tf.add(tf.matMul(x, this.kernel<tf.Tensor2D>(scope)), this.bias(scope));
+  /** With the activation fused into the matMul: one pass over the output instead of three. */
+  dense(x: tf.Tensor2D, scope: string, activation: 'linear' | 'relu' = 'linear'): tf.Tensor2D {
+    return tf.fused.matMul({ a: x, b: this.kernel<tf.Tensor2D>(scope), bias: this.bias(scope), activation }) as tf.Tensor2D;
   }
 
   /** 'same' is TensorFlow's padding; a number pads every side by that many zeros (torch's `padding=n`). */
-  conv(x: tf.Tensor4D, scope: string, stride: number, padding: 'same' | number): tf.Tensor4D {
+  conv(x: tf.Tensor4D, scope: string, stride: number, padding: 'same' | number, activation: 'linear' | 'relu' = 'linear'): tf.Tensor4D {
     // Explicit zero padding then a 'valid' conv, rather than tfjs's numeric pad, which not every backend accepts.
     const input = padding === 'same' ? x : tf.pad(x, [[0, 0], [padding, padding], [padding, padding], [0, 0]]);
-    return tf.add(tf.conv2d(input, this.kernel<tf.Tensor4D>(scope), stride, padding === 'same' ? 'same' : 'valid'), this.bias(scope));
+    return tf.fused.conv2d({
+      x: input, filter: this.kernel<tf.Tensor4D>(scope), strides: stride, pad: padding === 'same' ? 'same' : 'valid',
+      bias: this.bias(scope), activation,
+    });
   }
 
   /**

@@ -18,6 +18,7 @@ import { computeFactorVae } from '../metrics/factor_vae.js';
 import { computeIrs } from '../metrics/irs.js';
 import { computeMig } from '../metrics/mig.js';
 import { computeModularityExplicitness } from '../metrics/modularity_explicitness.js';
+import { computeLieGroupEval } from '../metrics/presets/lie_group.js';
 import { computeSap } from '../metrics/sap.js';
 import type { FactorCodeSource } from '../metrics/source.js';
 import type { FactorCodeTable } from '../metrics/table.js';
@@ -95,6 +96,7 @@ const METRICS: Record<Config['eval']['metrics'][number], (inputs: MetricInputs, 
   distances: async ({ subject, rng }, { distances: s, batch_size }) => valuesOf(await computeDistanceCorrelation(subject, rng, {
     repeats: s.repeats, numSamples: s.num_samples, globalSubsetSize: s.global_subset_size, batchSize: batch_size,
   })),
+  lie_group: async ({ source }, { lie_group }) => valuesOf(await computeLieGroupEval(source, lie_group)),
 };
 
 export async function evaluateSession(session: Session, log?: (line: string) => void): Promise<MetricResults> {

@@ -38,7 +38,8 @@ export async function createSession(config: Config): Promise<Session> {
     options: { seed: root.fork('dataset').uint32(), path: config.dataset.path, convention: config.dataset.convention, imageSize: config.dataset.image_size },
   };
   const dataset = await openDataset(datasetSpec.name, 'dataset.name', datasetSpec.options);
-  const model = createModel(config.model.architecture, config.model.z_dim, dataset.observationShape, init);
+  const { architecture, z_dim: zDim, ...modelOptions } = config.model;
+  const model = createModel(architecture, zDim, dataset.observationShape, init, modelOptions);
   return { config, dataset, datasetSpec, framework: createFramework(config, model, init.fork('framework')), step: 0, rngs: { data, noise }, evalSeed };
 }
 

@@ -7,7 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { initBackend, shutdownBackend } from '../../src/backends/select.js';
 import { parseConfigText } from '../../src/config/load.js';
-import { frameworkNames } from '../../src/frameworks/registry.js';
+import { FRAMEWORKS, frameworkNames } from '../../src/frameworks/registry.js';
 import { latestCheckpoint } from '../../src/train/checkpoint.js';
 import { createSession, restoreSession } from '../../src/train/session.js';
 import { train } from '../../src/train/trainer.js';
@@ -19,7 +19,7 @@ test('every framework trains through the session, checkpoints all its state and 
   for (const name of frameworkNames()) {
     const runDir = fs.mkdtempSync(path.join(os.tmpdir(), `framework-${name}-`));
     const config = parseConfigText(
-      `seed: 5\ndataset:\n  name: xysinglesquare\nmodel:\n  z_dim: 4\n  architecture: dlib_conv\nframework:\n  name: ${name}\n`
+      `seed: 5\ndataset:\n  name: xysinglesquare\nmodel:\n  z_dim: 4\n  architecture: ${FRAMEWORKS[name].architecture ?? 'dlib_conv'}\nframework:\n  name: ${name}\n`
       + 'train:\n  steps: 2\n  batch_size: 4\n  checkpoint_every: 2\n', `${name}.yaml`);
     const session = await createSession(config);
     await train(session, { runDir });

@@ -1,0 +1,39 @@
+// Every config the project ships parses, names a known framework and dataset, and builds its
+// model and framework; configs/frameworks/<name>.yaml is the config of framework <name>.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { loadConfig } from '../../src/config/load.js';
+import { datasetNames } from '../../src/datasets/registry.js';
+import { FRAMEWORKS } from '../../src/frameworks/registry.js';
+
+const root = path.resolve(import.meta.dirname, '..', '..', 'configs');
+
+function yamlFiles(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const file = path.join(dir, entry.name);
+    if (entry.isDirectory()) return yamlFiles(file);
+    return entry.name.endsWith('.yaml') ? [file] : [];
+  });
+}
+
+test('every shipped config parses and names a known framework and dataset', () => {
+  const files = yamlFiles(root);
+  assert.ok(files.length >= 20, `${files.length} configs`);
+  for (const file of files) {
+    const config = loadConfig(file);
+    const where = path.relative(root, file);
+    assert.ok(Object.hasOwn(FRAMEWORKS, config.framework.name), `${where}: ${config.framework.name}`);
+    assert.ok(datasetNames().includes(config.dataset.name) || config.dataset.path !== undefined, `${where}: ${config.dataset.name}`);
+    const needs = FRAMEWORKS[config.framework.name].architecture;
+    if (needs) assert.equal(config.model.architecture, needs, where);
+  }
+});
+
+test('configs/frameworks/ has one config per framework, named after it', () => {
+  const dir = path.join(root, 'frameworks');
+  const names = fs.readdirSync(dir).filter((f) => f.endsWith('.yaml')).map((f) => f.replace(/\.yaml$/, ''));
+  assert.deepEqual(names.sort(), Object.keys(FRAMEWORKS).sort());
+  for (const name of names) assert.equal(loadConfig(path.join(dir, `${name}.yaml`)).framework.name, name);
+});
