@@ -2,7 +2,8 @@
 // its resume path recomputes beta^t with pow() where training multiplied step by step, so a
 // resumed run drifts from an uninterrupted one in the last bits; here the bias corrections are
 // computed in float64 from the step count alone, so resuming is exact. The update is PyTorch's and
-// TensorFlow's: theta -= lr * m_hat / (sqrt(v_hat) + eps).
+// TensorFlow's: theta -= lr * m_hat / (sqrt(v_hat) + eps); with a weight decay it is PyTorch's
+// AdamW (Loshchilov & Hutter 2019), the decay decoupled from the gradient: theta *= 1 - lr * wd first.
 import * as tf from '@tensorflow/tfjs-core';
 
 export interface AdamSettings {
@@ -10,6 +11,8 @@ export interface AdamSettings {
   beta1: number;
   beta2: number;
   epsilon: number;
+  /** AdamW's decoupled weight decay (default 0: Adam). */
+  weightDecay?: number;
 }
 
 export class Adam {
@@ -23,9 +26,12 @@ export class Adam {
     return this.steps;
   }
 
-  /** Applies one update to `variables` (by name) from their gradients. */
-  apply(variables: ReadonlyMap<string, tf.Variable>, grads: tf.NamedTensorMap): void {
-    const { lr, beta1, beta2, epsilon } = this.settings;
+  /**
+   * Applies one update to `variables` (by name) from their gradients, at the configured learning
+   * rate or at `lr` (a schedule's value for this step).
+   */
+  apply(variables: ReadonlyMap<string, tf.Variable>, grads: tf.NamedTensorMap, lr = this.settings.lr): void {
+    const { beta1, beta2, epsilon, weightDecay = 0 } = this.settings;
     this.steps++;
     const stepSize = lr / (1 - beta1 ** this.steps);
     const secondCorrection = 1 - beta2 ** this.steps;
@@ -40,7 +46,8 @@ export class Adam {
         m.assign(m1);
         v.assign(v1);
         const denom = tf.add(tf.sqrt(tf.div(v1, secondCorrection)), epsilon);
-        variable.assign(tf.sub(variable, tf.mul(stepSize, tf.div(m1, denom))));
+        const decayed = weightDecay === 0 ? variable : tf.mul(variable, 1 - lr * weightDecay);
+        variable.assign(tf.sub(decayed, tf.mul(stepSize, tf.div(m1, denom))));
       }
     });
   }

@@ -5,15 +5,18 @@ import '@tensorflow/tfjs-backend-cpu';
 import { Adam } from '../../src/train/adam.js';
 
 /** Adam in float64 for one scalar, straight from Kingma & Ba's Algorithm 1. */
-function adamByHand(theta: number, grads: number[], lr: number, b1: number, b2: number, eps: number): number[] {
+function adamByHand(theta: number, grads: number[], lr: number, b1: number, b2: number, eps: number, weightDecay = 0, lrs?: number[]): number[] {
   let m = 0;
   let v = 0;
   const out: number[] = [];
   grads.forEach((g, i) => {
     const t = i + 1;
+    const rate = lrs?.[i] ?? lr;
+    // AdamW (torch.optim.AdamW): the decay first, decoupled from the moments.
+    theta *= 1 - rate * weightDecay;
     m = b1 * m + (1 - b1) * g;
     v = b2 * v + (1 - b2) * g * g;
-    theta -= (lr * (m / (1 - b1 ** t))) / (Math.sqrt(v / (1 - b2 ** t)) + eps);
+    theta -= (rate * (m / (1 - b1 ** t))) / (Math.sqrt(v / (1 - b2 ** t)) + eps);
     out.push(theta);
   });
   return out;
@@ -45,4 +48,20 @@ test('Adam follows the algorithm step by step, and a restored copy continues ide
   seen.forEach((v, i) => assert.ok(Math.abs(v - expected[i]) < 1e-6, `step ${i + 1}: ${v} vs ${expected[i]}`));
   assert.equal(adam.iterations, 5);
   assert.deepEqual([...saved.tensors.keys()].sort(), ['w/m', 'w/v']);
+});
+
+test('AdamW decays the weights decoupled from the gradient, at the learning rate of each step', async () => {
+  await tf.setBackend('cpu');
+  const settings = { lr: 1e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay: 0.1 };
+  const grads = [0.5, -1.25, 2, 0.1];
+  const rates = [1e-3, 1e-3, 0.5e-3, 0.25e-3];
+  const expected = adamByHand(3, grads, settings.lr, settings.beta1, settings.beta2, settings.epsilon, 0.1, rates);
+  const plain = adamByHand(3, grads, settings.lr, settings.beta1, settings.beta2, settings.epsilon, 0, rates);
+  const w = tf.variable(tf.scalar(3), true, 'w_adamw');
+  const adam = new Adam(settings);
+  grads.forEach((g, i) => {
+    adam.apply(new Map([['w', w]]), { w: tf.scalar(g) }, rates[i]);
+    assert.ok(Math.abs(w.dataSync()[0] - expected[i]) < 1e-6, `step ${i + 1}: ${w.dataSync()[0]} vs ${expected[i]}`);
+  });
+  assert.ok(Math.abs(expected[3] - plain[3]) > 1e-4, 'the decay must show');
 });
