@@ -53,6 +53,11 @@ function describeIssue(issue: z.core.$ZodIssue): { path: PropertyKey[]; unknownK
 }
 
 export function parseConfigText(text: string, source: string, overrides: readonly string[] = []): Config {
+  return parseConfigWith(ConfigSchema, text, source, overrides);
+}
+
+/** The YAML `text` with its overrides applied, validated by `schema` (another task's config, e.g. V3's). */
+export function parseConfigWith<S extends z.ZodType>(schema: S, text: string, source: string, overrides: readonly string[] = []): z.infer<S> {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true });
   if (doc.errors.length > 0) {
@@ -77,7 +82,7 @@ export function parseConfigText(text: string, source: string, overrides: readonl
     target[path[path.length - 1]] = value;
     overridden.add(path.join('.'));
   }
-  const result = ConfigSchema.safeParse(raw);
+  const result = schema.safeParse(raw);
   if (result.success) return result.data;
   const { path, unknownKey, message } = describeIssue(result.error.issues[0]);
   const keyPath = [...path, ...(unknownKey === undefined ? [] : [unknownKey])].join('.');
@@ -89,13 +94,15 @@ export function parseConfigText(text: string, source: string, overrides: readonl
 }
 
 export function loadConfig(file: string, overrides: readonly string[] = []): Config {
-  let text: string;
+  return parseConfigText(readConfigFile(file), file, overrides);
+}
+
+export function readConfigFile(file: string): string {
   try {
-    text = fs.readFileSync(file, 'utf8');
+    return fs.readFileSync(file, 'utf8');
   } catch (e) {
     throw configError(`${file}: cannot read config (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
   }
-  return parseConfigText(text, file, overrides);
 }
 
 export function configToYaml(config: Config): string {

@@ -30,6 +30,15 @@ export function initKernel(init: KernelInit, rng: Rng, shape: number[], fanIn: n
   return (init === 'glorot_uniform' ? glorotUniform : glorotNormal)(rng, shape, fanIn, fanOut, name);
 }
 
+/**
+ * PyTorch's default weight of Linear and Conv layers, kaiming_uniform(a = sqrt(5)): the bound
+ * gain * sqrt(3 / fan_in) with gain sqrt(2 / (1 + 5)) is 1/sqrt(fan_in), the bias's bound.
+ */
+export function torchDefaultKernel(rng: Rng, shape: number[], fanIn: number, name: string): tf.Variable {
+  const bound = 1 / Math.sqrt(fanIn);
+  return variableFrom(() => (2 * rng.float() - 1) * bound, shape, name);
+}
+
 /** PyTorch's default bias of Linear and Conv layers: U(-1/sqrt(fan_in), 1/sqrt(fan_in)). */
 export function torchDefaultBias(rng: Rng, units: number, fanIn: number, name: string): tf.Variable {
   const bound = 1 / Math.sqrt(fanIn);
