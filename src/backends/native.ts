@@ -14,9 +14,10 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
-import { backend_util, util } from '@tensorflow/tfjs-core';
+import { backend_util, slice_util, util } from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs-core';
 import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
+import { padRuns, sliceRuns } from './copy_kernels.js';
 
 export const NATIVE = 'native';
 
@@ -265,6 +266,34 @@ function sum({ inputs, backend, attrs }: KernelArgs, native: NativeAddon): Tenso
   return output(backend, outShape, out);
 }
 
+/** Means over a contiguous run of axes: the sum's kernel, scaled (BatchNorm's batch statistics). */
+function mean(args: KernelArgs, native: NativeAddon): TensorInfo | null {
+  const summed = sum(args, native);
+  if (!summed) return null;
+  const values = valuesOf(args.backend, summed) as Float32Array;
+  const count = util.sizeFromShape((args.inputs.x as TensorInfo).shape) / Math.max(1, values.length);
+  for (let i = 0; i < values.length; i++) values[i] /= count;
+  return summed;
+}
+
+function slice({ inputs, backend, attrs }: KernelArgs): TensorInfo | null {
+  const { x } = inputs as { x: TensorInfo };
+  const values = allFloat32(backend, x);
+  if (!values) return null;
+  const [begin, size] = slice_util.parseSliceParams(x, attrs.begin as number[], attrs.size as number[]);
+  const out = sliceRuns(values[0], x.shape, begin, size);
+  return out && output(backend, size, out);
+}
+
+function pad({ inputs, backend, attrs }: KernelArgs): TensorInfo | null {
+  const { x } = inputs as { x: TensorInfo };
+  const values = allFloat32(backend, x);
+  if (!values) return null;
+  const paddings = attrs.paddings as [number, number][];
+  const out = padRuns(values[0], x.shape, paddings, attrs.constantValue as number);
+  return out && output(backend, x.shape.map((d, a) => d + paddings[a][0] + paddings[a][1]), out);
+}
+
 const NATIVE_KERNELS: Record<string, NativeKernel> = {
   Conv2D: convForward,
   FusedConv2D: convForward,
@@ -273,6 +302,9 @@ const NATIVE_KERNELS: Record<string, NativeKernel> = {
   BatchMatMul: matMul,
   _FusedMatMul: matMul,
   Sum: sum,
+  Mean: mean,
+  Slice: slice,
+  PadV2: pad,
   ...Object.fromEntries(UNARY_OPS.map((name, op) => [name, unaryKernel(op)])),
   ...Object.fromEntries(BINARY_OPS.map((name, op) => [name, binaryKernel(op)])),
 };

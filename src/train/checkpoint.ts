@@ -15,9 +15,10 @@ import type { RngState } from '../util/random.js';
 export const CHECKPOINT_FORMAT = 'disentangle-checkpoint';
 export const CHECKPOINT_VERSION = 2;
 
-export interface CheckpointState {
+/** What a checkpoint holds; `C` is the run's config type (a ground-truth run's by default, or V3's). */
+export interface CheckpointState<C = Config> {
   step: number;
-  config: Config;
+  config: C;
   rng: Record<string, RngState>;
   weights: Map<string, tf.Tensor>;
   /** Each optimizer's state by its name ('model', and e.g. 'discriminator'). */
@@ -34,11 +35,11 @@ interface WeightsGroup {
   weights: tf.io.WeightsManifestEntry[];
 }
 
-export interface CheckpointManifest {
+export interface CheckpointManifest<C = Config> {
   format: typeof CHECKPOINT_FORMAT;
   version: number;
   step: number;
-  config: Config;
+  config: C;
   rng: Record<string, RngState>;
   /** Step counts by optimizer; their moments are in optimizerManifest, keyed `<optimizer>/<moment key>`. */
   optimizers: Record<string, { name: 'adam'; iterations: number }>;
@@ -60,7 +61,7 @@ async function encode(tensors: Map<string, tf.Tensor>, file: string): Promise<{ 
 }
 
 /** Writes a checkpoint, points `latest` at it, and keeps only the newest `keep` checkpoints. */
-export async function saveCheckpoint(runDir: string, state: CheckpointState, keep: number): Promise<string> {
+export async function saveCheckpoint<C>(runDir: string, state: CheckpointState<C>, keep: number): Promise<string> {
   const root = checkpointsDir(runDir);
   fs.mkdirSync(root, { recursive: true });
   const name = stepDirName(state.step);
@@ -71,7 +72,7 @@ export async function saveCheckpoint(runDir: string, state: CheckpointState, kee
     for (const [key, t] of optimizer.tensors) moments.set(`${name}/${key}`, t);
   }
   const optimizer = await encode(moments, 'optimizer.bin');
-  const manifest: CheckpointManifest = {
+  const manifest: CheckpointManifest<C> = {
     format: CHECKPOINT_FORMAT,
     version: CHECKPOINT_VERSION,
     step: state.step,
@@ -124,12 +125,12 @@ function readWeights(dir: string, groups: WeightsGroup[], what: string): Map<str
   return out;
 }
 
-function readManifest(dir: string): CheckpointManifest {
+function readManifest<C>(dir: string): CheckpointManifest<C> {
   const file = path.join(dir, 'manifest.json');
   if (!fs.existsSync(file)) throw new UserError(`${file}: checkpoint manifest is missing`);
-  let manifest: CheckpointManifest;
+  let manifest: CheckpointManifest<C>;
   try {
-    manifest = JSON.parse(fs.readFileSync(file, 'utf8')) as CheckpointManifest;
+    manifest = JSON.parse(fs.readFileSync(file, 'utf8')) as CheckpointManifest<C>;
   } catch (e) {
     throw new UserError(`${file}: not valid JSON (${(e as Error).message})`);
   }
@@ -144,8 +145,9 @@ function readManifest(dir: string): CheckpointManifest {
   return manifest;
 }
 
-export function loadCheckpoint(dir: string): CheckpointState {
-  const manifest = readManifest(dir);
+/** The checkpoint in `dir`; its config is as saved, for the caller to validate against its schema. */
+export function loadCheckpoint<C = Config>(dir: string): CheckpointState<C> {
+  const manifest = readManifest<C>(dir);
   return {
     step: manifest.step,
     config: manifest.config,
@@ -155,7 +157,7 @@ export function loadCheckpoint(dir: string): CheckpointState {
   };
 }
 
-function splitOptimizerState(dir: string, manifest: CheckpointManifest): Map<string, OptimizerState> {
+function splitOptimizerState<C>(dir: string, manifest: CheckpointManifest<C>): Map<string, OptimizerState> {
   const out = new Map<string, OptimizerState>(
     Object.entries(manifest.optimizers).map(([name, o]) => [name, { iterations: o.iterations, tensors: new Map() }]));
   for (const [key, t] of readWeights(dir, manifest.optimizerManifest, 'optimizer state')) {

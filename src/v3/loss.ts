@@ -64,33 +64,20 @@ type V3TermName =
  */
 export type V3LossTerms = Record<V3TermName, tf.Scalar> & { v_samp_ss_s?: tf.Scalar };
 
-/** Index pairs i < j of m items: the ordered pairs' distances are these, each counted twice. */
-function upperPairs(m: number): { first: tf.Tensor1D; second: tf.Tensor1D } {
-  const first: number[] = [];
-  const second: number[] = [];
-  for (let i = 0; i < m; i++) {
-    for (let j = i + 1; j < m; j++) {
-      first.push(i);
-      second.push(j);
-    }
-  }
-  return { first: tf.tensor1d(first, 'int32'), second: tf.tensor1d(second, 'int32') };
-}
-
 /**
  * mpd of every group of a [B, m, d] tensor: the mean Euclidean distance over the m(m − 1) ordered
- * pairs of distinct rows, [B]. The diagonal is never formed and coinciding rows (fragments on one
- * atom) go through rowNorm's guarded root, so the gradient is finite where the original relies on
- * PyTorch's zero sub-gradient of the norm at 0.
+ * pairs of distinct rows, [B]. All m x m differences are formed by broadcasting (a gather of the
+ * pairs would cost its scatter-add gradient); the diagonal's zero rows and coinciding rows
+ * (fragments on one atom) go through rowNorm's guarded root, so they add 0 with a finite gradient
+ * where the original relies on PyTorch's zero sub-gradient of the norm at 0.
  */
 export function meanPairwiseDistance(v: tf.Tensor3D): tf.Tensor1D {
   const [groups, m, d] = v.shape;
   if (m < 2) throw new RangeError(`mean pairwise distance needs at least 2 vectors per group, got shape [${v.shape.join(', ')}]`);
   return tf.tidy(() => {
-    const { first, second } = upperPairs(m);
-    const differences = tf.sub(tf.gather(v, first, 1), tf.gather(v, second, 1));
-    const distances = rowNorm(tf.reshape(differences, [groups * first.size, d]), 2);
-    return tf.mean(tf.reshape(distances, [groups, first.size]), 1);
+    const differences = tf.sub(tf.expandDims(v, 2), tf.expandDims(v, 1));
+    const distances = rowNorm(tf.reshape(differences, [groups * m * m, d]), 2);
+    return tf.div(tf.sum(tf.reshape(distances, [groups, m * m]), 1), m * (m - 1));
   });
 }
 

@@ -303,6 +303,30 @@ test('sum and mean over contiguous and non-contiguous axes on native match cpu',
   }));
 });
 
+test('slice and pad (and their gradients: pad and slice) on native match cpu', { skip }, async (t) => {
+  const cases: Array<[number[], number[], number[], [number, number][], number]> = [
+    [[2, 12, 8, 16], [0, 2, 2, 0], [2, 8, 4, 16], [[0, 0], [2, 2], [2, 2], [0, 0]], 0],
+    [[2, 12, 8, 16], [1, 0, 0, 0], [1, 12, 8, 16], [[0, 0], [4, 4], [1, 1], [0, 0]], 0],
+    [[3, 5, 7], [0, 1, 2], [-1, 3, 4], [[1, 0], [0, 2], [3, 1]], 1.5],
+    [[64, 1024], [0, 512], [64, 512], [[0, 0], [0, 7]], 0],
+    [[10], [3], [5], [[2, 4]], -1],
+  ];
+  await assertAllMatch(t, cases.map(([shape, begin, sliceSize, paddings, constant]) => {
+    const x = normalData(rng, size(shape));
+    const paddedShape = shape.map((d, a) => d + paddings[a][0] + paddings[a][1]);
+    const w = normalData(rng, size(paddedShape));
+    return {
+      label: `slice [${shape}] at [${begin}] size [${sliceSize}], pad ${JSON.stringify(paddings)} with ${constant}`,
+      compute: () => {
+        const xt = tf.tensor(x, shape);
+        const weights = tf.tensor(w, paddedShape);
+        const grad = tf.grad((xi: tf.Tensor) => tf.sum(tf.mul(tf.pad(xi, paddings, constant), weights)))(xt);
+        return [tf.slice(xt, begin, sliceSize), tf.pad(xt, paddings, constant), grad];
+      },
+    };
+  }));
+});
+
 test('int32 tensors go to the cpu kernels and stay int32', { skip }, async () => {
   await initBackend('native', { threads: THREADS });
   const a = tf.tensor1d([1, 2, 3], 'int32');

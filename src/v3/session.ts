@@ -1,0 +1,86 @@
+// A V3 training session: the sequence dataset, the system (model, codebook, AdamW), the step
+// reached and the random streams, built fresh from a config or restored from a checkpoint. Runs
+// are checkpointed at epoch ends only, so the epoch is the step count over the steps per epoch.
+import * as tf from '@tensorflow/tfjs-core';
+import { stringify } from 'yaml';
+import { parseConfigWith } from '../config/load.js';
+import { createSequenceDataset } from '../sequences/registry.js';
+import type { SequenceDataset } from '../sequences/sequence_data.js';
+import { loadCheckpoint, type CheckpointState } from '../train/checkpoint.js';
+import { UserError } from '../util/errors.js';
+import { Rng, type RngState } from '../util/random.js';
+import { V3ConfigSchema, type V3Config } from './config.js';
+import { V3System } from './system.js';
+
+export interface V3Session {
+  config: V3Config;
+  data: SequenceDataset;
+  system: V3System;
+  /** Optimizer steps taken so far. */
+  step: number;
+  /** Streams that advance during training and are saved in checkpoints. */
+  rngs: { data: Rng; noise: Rng };
+  /** Seeded stream for validation, evaluation and pictures, the same for a run and its resumed copy. */
+  evalSeed: number;
+}
+
+export function datasetOf(config: V3Config, ood = false): SequenceDataset {
+  const { name, size, fragments } = config.dataset;
+  const seed = Rng.fromSeed(config.seed).fork(ood ? 'ood-dataset' : 'dataset').uint32();
+  return createSequenceDataset(name, { seed, size, fragmentsPerSample: fragments, ood }, 'dataset.name');
+}
+
+export function stepsPerEpoch(session: Pick<V3Session, 'config' | 'data'>): number {
+  return Math.ceil(session.data.count('train') / session.config.train.batch_size);
+}
+
+export function createV3Session(config: V3Config): V3Session {
+  const root = Rng.fromSeed(config.seed);
+  const init = root.fork('init');
+  const rngs = { data: root.fork('data'), noise: root.fork('noise') };
+  const evalSeed = root.fork('eval').uint32();
+  const data = datasetOf(config);
+  return { config, data, system: new V3System(config, init), step: 0, rngs, evalSeed };
+}
+
+/** What a checkpoint of this session holds. */
+export function v3SessionState(session: V3Session): CheckpointState<V3Config> {
+  return {
+    step: session.step,
+    config: session.config,
+    rng: { data: session.rngs.data.state(), noise: session.rngs.noise.state() },
+    weights: session.system.variables(),
+    optimizers: new Map([['model', session.system.optimizer.state()]]),
+  };
+}
+
+function restoreRng(saved: Record<string, RngState>, name: string, where: string): Rng {
+  const s = saved?.[name];
+  if (!Array.isArray(s) || s.length !== 4) throw new UserError(`${where}: checkpoint has no '${name}' random state`);
+  return Rng.fromState(s);
+}
+
+/** Rebuilds a session from a checkpoint; `overrides` (`key=value`) may change e.g. train.epochs. */
+export function restoreV3Session(checkpointDir: string, overrides: readonly string[] = []): V3Session {
+  const state = loadCheckpoint<V3Config>(checkpointDir);
+  try {
+    const config = parseConfigWith(V3ConfigSchema, stringify(state.config), `${checkpointDir}/manifest.json`, overrides);
+    const session = createV3Session(config);
+    for (const [name, variable] of session.system.variables()) {
+      const saved = state.weights.get(name);
+      if (!saved) throw new UserError(`${checkpointDir}: checkpoint lacks '${name}'`);
+      if (saved.shape.join('x') !== variable.shape.join('x')) {
+        throw new UserError(`${checkpointDir}: '${name}' has shape [${saved.shape}], the model needs [${variable.shape}]`);
+      }
+      variable.assign(saved);
+    }
+    const optimizer = state.optimizers.get('model');
+    if (!optimizer) throw new UserError(`${checkpointDir}: checkpoint lacks the optimizer state`);
+    session.system.optimizer.restore(optimizer.iterations, optimizer.tensors);
+    session.step = state.step;
+    session.rngs = { data: restoreRng(state.rng, 'data', checkpointDir), noise: restoreRng(state.rng, 'noise', checkpointDir) };
+    return session;
+  } finally {
+    tf.dispose([...state.weights.values(), ...[...state.optimizers.values()].flatMap((o) => [...o.tensors.values()])]);
+  }
+}
