@@ -1,11 +1,14 @@
 // The CLI's commands, each a few lines over the library.
 import { stringify } from 'yaml';
-import { configToYaml, loadConfig } from '../config/load.js';
+import * as path from 'node:path';
+import { configToYaml, loadConfig, parseConfigText, parseConfigWith, readConfigFile } from '../config/load.js';
 import { BACKEND_REQUESTS, ConfigSchema, METRIC_NAMES } from '../config/schema.js';
 import { datasetNames } from '../datasets/registry.js';
 import { frameworkNames } from '../frameworks/registry.js';
 import { evaluateRun, resumeRun, runExperiment, trainOnly, type RunHooks } from '../train/run.js';
 import { UserError } from '../util/errors.js';
+import { V3ConfigSchema } from '../v3/config.js';
+import { declaresV3, evaluateV3Run, runV3 } from '../v3/run.js';
 import { withBackend, type Program } from './backend.js';
 import { registerBenchCommands } from './bench_command.js';
 import { registerCollectCommands } from './collect_command.js';
@@ -39,7 +42,16 @@ export function registerCommands(program: Program): void {
     .option('--set <key=value>', 'override a config value (repeatable), e.g. --set train.steps=2000', collect, [] as string[])
     .option('--overwrite', 'replace a run already in the output directory')
     .action(async (configFile, opts) => {
-      const config = loadConfig(configFile, opts.set);
+      const text = readConfigFile(configFile);
+      if (declaresV3(text)) {
+        const config = parseConfigWith(V3ConfigSchema, text, configFile, opts.set);
+        await withBackend(program, config.backend, async () => {
+          const result = await withProgress((h) => runV3(config, opts.out, { ...h, overwrite: opts.overwrite }));
+          console.log(`done: step ${result.step}, metrics in ${opts.out}/metrics.json`);
+        });
+        return;
+      }
+      const config = parseConfigText(text, configFile, opts.set);
       await withBackend(program, config.backend, async () => {
         const result = await withProgress((h) => runExperiment(config, opts.out, { ...h, overwrite: opts.overwrite }));
         console.log(`done: step ${result.step}, metrics in ${opts.out}/metrics.json`);
@@ -75,9 +87,14 @@ export function registerCommands(program: Program): void {
     .description("compute a run's metrics and pictures from its latest checkpoint (e.g. --set eval.metrics=[dci,sap])")
     .argument('<runDir>', 'run directory')
     .option('--set <key=value>', 'override an eval or viz setting (repeatable)', collect, [] as string[])
+    .option('--suite <name>', "the evaluation: 'v3' for V3 runs, 'metrics' for ground-truth runs (default: the run's own)")
     .action(async (runDir, opts) => {
+      const v3 = declaresV3(readConfigFile(path.join(runDir, 'config.yaml')));
+      const suite = opts.suite ?? (v3 ? 'v3' : 'metrics');
+      if (!['v3', 'metrics'].includes(suite)) throw new UserError(`--suite: unknown suite '${suite}' (known: metrics, v3)`);
+      if ((suite === 'v3') !== v3) throw new UserError(`--suite ${suite}: ${runDir} is ${v3 ? 'a V3 run' : 'a ground-truth run'}`);
       await withBackend(program, 'auto', async () => {
-        const result = await withProgress((h) => evaluateRun(runDir, opts.set, h));
+        const result = await withProgress((h) => (v3 ? evaluateV3Run(runDir, opts.set, h) : evaluateRun(runDir, opts.set, h)));
         console.log(`done: metrics in ${result.runDir}/metrics.json`);
       });
     });

@@ -27,15 +27,18 @@ export interface RunResult {
   files: string[];
 }
 
-/** Refuses to mix a new run into a directory that already holds one, unless told to replace it. */
-function prepareRunDir(runDir: string, overwrite: boolean): void {
+/**
+ * Refuses to mix a new run into a directory that already holds one, unless told to replace it;
+ * replacing removes the run's checkpoints, logs, metrics and `pictures`.
+ */
+export function prepareRunDir(runDir: string, overwrite: boolean, pictures: readonly string[] = ['reconstructions.png', 'traversals.gif', 'traversals.png']): void {
   ensureWritableDir(runDir);
   const existing = checkpointsDir(runDir);
   if (!fs.existsSync(existing)) return;
   if (!overwrite) {
     throw new UserError(`${runDir}: already holds a run; resume it with \`disentangle train --resume ${runDir}\`, or pass --overwrite to replace it`);
   }
-  for (const entry of ['checkpoints', 'tensorboard', 'metrics.json', 'reconstructions.png', 'traversals.gif', 'traversals.png']) {
+  for (const entry of ['checkpoints', 'tensorboard', 'metrics.json', ...pictures]) {
     fs.rmSync(path.join(runDir, entry), { recursive: true, force: true });
   }
 }

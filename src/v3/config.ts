@@ -46,6 +46,7 @@ export const V3ConfigSchema = z.strictObject({
   }).prefault({}),
   eval: z.strictObject({
     paper_era: z.boolean().default(false).describe('retrieval as the paper-era code: the fixed k-list, the query among its neighbours'),
+    ood_size: positiveInt.optional().describe("size of the out-of-distribution set, as dataset.size (default the original's: 1000 pages, 100 files per instrument)"),
     repeats: positiveInt.default(1).describe('passes over the test split (the original repeats 5 times when n < #content classes)'),
     tsne_points: z.number().int().nonnegative().default(2000).describe('fragments in the 3-D t-SNE pictures (0: none)'),
     few_shot: z.array(z.union([z.literal(1), z.literal(5), z.literal(10)])).default([1, 5, 10])

@@ -24,10 +24,11 @@ export interface V3Session {
   evalSeed: number;
 }
 
+/** The run's dataset, or with `ood` its out-of-distribution styles (of size eval.ood_size). */
 export function datasetOf(config: V3Config, ood = false): SequenceDataset {
   const { name, size, fragments } = config.dataset;
   const seed = Rng.fromSeed(config.seed).fork(ood ? 'ood-dataset' : 'dataset').uint32();
-  return createSequenceDataset(name, { seed, size, fragmentsPerSample: fragments, ood }, 'dataset.name');
+  return createSequenceDataset(name, { seed, size: ood ? config.eval.ood_size : size, fragmentsPerSample: fragments, ood }, 'dataset.name');
 }
 
 export function stepsPerEpoch(session: Pick<V3Session, 'config' | 'data'>): number {

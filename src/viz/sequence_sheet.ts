@@ -59,14 +59,27 @@ export function sequenceSheetPng(data: SequenceDataset, split: SequenceSplit, co
   if (!(range[1] > range[0])) throw new RangeError(`a sheet's value range must be increasing, got [${range.join(', ')}]`);
   const rows = Math.min(count, data.count(split));
   if (!(Number.isInteger(count) && rows >= 1)) throw new RangeError(`${data.name}: cannot draw ${count} samples of the ${split} split (${data.count(split)} samples)`);
-  const fragmentValues = data.fragmentShape[0] * data.fragmentShape[1] * channels;
   const values = new Float32Array(sampleSize(data));
-  const fragments: Image[] = [];
+  const samples: Float32Array[] = [];
   for (let index = 0; index < rows; index++) {
     data.sample(split, index, rng, values, 0);
-    for (let f = 0; f < data.fragmentsPerSample; f++) fragments.push(fragmentImage(values, f * fragmentValues, data.fragmentShape, range));
+    samples.push(values.slice());
   }
-  const sheet = imageGrid(fragments, data.fragmentsPerSample, { padding: 1, background: 1 });
-  const png = encodePng(sheet);
+  return fragmentRowsPng(samples, data.fragmentShape, data.fragmentsPerSample, range);
+}
+
+/** The range of every value in `rows`: for data with no fixed range (log spectrograms). */
+export function valueRange(rows: readonly Float32Array[]): ValueRange {
+  let low = Infinity;
+  let high = -Infinity;
+  for (const row of rows) for (const v of row) if (Number.isFinite(v)) [low, high] = [Math.min(low, v), Math.max(high, v)];
+  return high > low ? [low, high] : [low, low + 1];
+}
+
+/** PNG of rows of `fragments` fragments each (HWC floats, fragment-major), values mapped from `range`. */
+export function fragmentRowsPng(rows: readonly Float32Array[], shape: readonly [number, number, number], fragments: number, range: ValueRange): Buffer {
+  const fragmentValues = shape[0] * shape[1] * shape[2];
+  const images = rows.flatMap((row) => Array.from({ length: fragments }, (_, f) => fragmentImage(row, f * fragmentValues, shape, range)));
+  const png = encodePng(imageGrid(images, fragments, { padding: 1, background: 1 }));
   return Buffer.from(png.buffer, png.byteOffset, png.byteLength);
 }

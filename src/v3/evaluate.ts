@@ -1,0 +1,125 @@
+// V3's evaluation suite (`eval --suite v3`, spec v3.md §6): the test split encoded in eval mode,
+// then precision/recall@k retrieval (best F1 and PR-AUC) of content on z_c and style on z_s, with
+// the leakage checks the other way round; the codebook's confusion with the content labels and its
+// accuracy, drawn as a heat map; zero-shot accuracy on the out-of-distribution styles through the
+// in-distribution atom-to-class map; and a picture of test samples above their reconstructions.
+import * as tf from '@tensorflow/tfjs-core';
+import * as path from 'node:path';
+import type { SequenceDataset, SequenceSplit } from '../sequences/sequence_data.js';
+import { OOD_SEQUENCE_DATASETS } from '../sequences/registry.js';
+import { writeFileAtomic } from '../util/files.js';
+import { Rng } from '../util/random.js';
+import { heatmap } from '../viz/heatmap.js';
+import { encodePng } from '../viz/png.js';
+import { fragmentRowsPng, valueRange } from '../viz/sequence_sheet.js';
+import { renderSamples } from './batches.js';
+import { codebookAccuracy, codebookConfusion, countAtomClasses, zeroShotOodAccuracy } from './codebook.js';
+import { retrievalMetrics, type RetrievalResult } from './retrieval.js';
+import { datasetOf, type V3Session } from './session.js';
+import type { V3System } from './system.js';
+import { tsnePictures } from './tsne_pictures.js';
+
+/** Every fragment of a split through the model in eval mode: its embeddings, atom and labels. */
+export interface SplitEmbeddings {
+  rows: number;
+  dim: number;
+  content: Float32Array;
+  style: Float32Array;
+  atoms: Int32Array;
+  contentLabels: Int32Array;
+  /** The sample's style label, repeated for each of its fragments. */
+  styleLabels: Int32Array;
+}
+
+/** Encodes `repeats` passes over `split` (the original repeats when n < #content classes) in batches. */
+export function embedSplit(system: V3System, data: SequenceDataset, split: SequenceSplit, repeats: number, batchSize: number, rng: Rng): SplitEmbeddings {
+  const count = data.count(split);
+  const n = data.fragmentsPerSample;
+  const dim = system.model.embeddingSize;
+  const rows = repeats * count * n;
+  const out: SplitEmbeddings = {
+    rows, dim, content: new Float32Array(rows * dim), style: new Float32Array(rows * dim), atoms: new Int32Array(rows),
+    contentLabels: new Int32Array(rows), styleLabels: new Int32Array(rows),
+  };
+  let row = 0;
+  for (let pass = 0; pass < repeats; pass++) {
+    for (let start = 0; start < count; start += batchSize) {
+      const indices = Int32Array.from({ length: Math.min(batchSize, count - start) }, (_, i) => start + i);
+      const batch = renderSamples(data, split, indices, rng);
+      const { content, style, indices: atoms } = tf.tidy(() => {
+        const f = system.forward(batch, false);
+        return { content: f.content.dataSync() as Float32Array, style: f.style.dataSync() as Float32Array, indices: f.indices };
+      });
+      batch.x.dispose();
+      out.content.set(content, row * dim);
+      out.style.set(style, row * dim);
+      out.atoms.set(atoms, row);
+      out.contentLabels.set(batch.content, row);
+      batch.style.forEach((s, b) => out.styleLabels.fill(s, row + b * n, row + (b + 1) * n));
+      row += atoms.length;
+    }
+  }
+  return out;
+}
+
+const summary = ({ pr_auc, best_f1 }: RetrievalResult) => ({ pr_auc, best_f1 });
+
+export interface V3Evaluation {
+  metrics: Record<string, Record<string, number>>;
+  files: string[];
+}
+
+export async function evaluateV3(session: V3Session, runDir: string, log?: (line: string) => void): Promise<V3Evaluation> {
+  const { config, data, system } = session;
+  const streams = Rng.fromSeed(session.evalSeed).fork('evaluation');
+  const batchSize = config.train.batch_size;
+  log?.('encoding the test split');
+  const test = embedSplit(system, data, 'test', config.eval.repeats, batchSize, streams.fork('test'));
+  const retrieval = (values: Float32Array, labels: Int32Array) =>
+    summary(retrievalMetrics({ values, rows: test.rows, cols: test.dim }, labels, { paper_era: config.eval.paper_era }));
+  log?.('retrieval: content and style on z_c and z_s');
+  const metrics: Record<string, Record<string, number>> = {
+    content_on_zc: retrieval(test.content, test.contentLabels),
+    style_on_zs: retrieval(test.style, test.styleLabels),
+    content_on_zs: retrieval(test.style, test.contentLabels),
+    style_on_zc: retrieval(test.content, test.styleLabels),
+  };
+  const counts = countAtomClasses(test.atoms, test.contentLabels, config.model.n_atoms, data.contentNames.length);
+  const confusion = codebookConfusion(counts);
+  metrics.codebook = { accuracy: codebookAccuracy(confusion.normalized), atoms_used: counts.filter((row) => row.some((c) => c > 0)).length };
+  const files: string[] = [];
+  const write = (name: string, bytes: Uint8Array) => {
+    const file = path.join(runDir, name);
+    writeFileAtomic(file, bytes);
+    files.push(file);
+  };
+  write('codebook_confusion.png', encodePng(heatmap(confusion.permuted.flat(), confusion.permuted.length, data.contentNames.length)));
+
+  if (OOD_SEQUENCE_DATASETS.includes(config.dataset.name)) {
+    log?.('zero-shot: the out-of-distribution styles through the in-distribution atom map');
+    const ood = embedSplit(system, datasetOf(config, true), 'test', 1, batchSize, streams.fork('ood'));
+    metrics.zero_shot_ood = { ...zeroShotOodAccuracy(confusion, ood.atoms, ood.contentLabels) };
+  }
+  if (config.eval.tsne_points > 0) {
+    log?.(`t-SNE of ${Math.min(config.eval.tsne_points, test.rows)} fragments`);
+    for (const [name, png] of tsnePictures(test, system.quantizer.codebook.dataSync() as Float32Array, config.eval.tsne_points, streams.fork('tsne'))) {
+      write(name, png);
+    }
+  }
+  write('reconstructions.png', reconstructionSheet(system, data, streams.fork('pictures')));
+  return { metrics, files };
+}
+
+/** Four test samples, each above its reconstruction. */
+function reconstructionSheet(system: V3System, data: SequenceDataset, rng: Rng): Buffer {
+  const indices = Int32Array.from({ length: Math.min(4, data.count('test')) }, (_, i) => i);
+  const batch = renderSamples(data, 'test', indices, rng);
+  const recon = tf.tidy(() => system.forward(batch, false).recon.dataSync() as Float32Array);
+  const inputs = batch.x.dataSync() as Float32Array;
+  batch.x.dispose();
+  const perSample = inputs.length / indices.length;
+  const rows = [...indices].flatMap((_, b) => [inputs.slice(b * perSample, (b + 1) * perSample), recon.slice(b * perSample, (b + 1) * perSample)]);
+  // Spectrograms span whatever their values span; images are in [-1, 1] (PhoneNums) or [0, 1] (Sprites).
+  const range = data.fragmentShape[2] === 1 ? valueRange(rows) : valueRange(rows)[0] < 0 ? [-1, 1] as const : [0, 1] as const;
+  return fragmentRowsPng(rows, data.fragmentShape, data.fragmentsPerSample, range);
+}

@@ -1,0 +1,79 @@
+// A V3 run as library calls, as train/run.ts is for ground-truth runs: train from a config into a
+// run directory and evaluate with the V3 suite, or re-evaluate a run from its latest checkpoint.
+// metrics.json keeps the layout `disentangle collect` reads, under the representation name `v3`.
+import * as path from 'node:path';
+import { stringify } from 'yaml';
+import { parse as parseYaml } from 'yaml';
+import { latestCheckpoint } from '../train/checkpoint.js';
+import { prepareRunDir, type RunHooks } from '../train/run.js';
+import { writeFileAtomic } from '../util/files.js';
+import { encodeJson } from '../util/json.js';
+import { SummaryWriter } from '../util/tensorboard.js';
+import type { V3Config } from './config.js';
+import { evaluateV3 } from './evaluate.js';
+import { createV3Session, restoreV3Session, type V3Session } from './session.js';
+import { trainV3 } from './train.js';
+
+const V3_PICTURES = ['reconstructions.png', 'codebook_confusion.png', 'tsne_content.png', 'tsne_style.png'];
+
+/** Whether a config's YAML text declares `task: v3` (its own schema then applies). */
+export function declaresV3(text: string): boolean {
+  try {
+    const raw = parseYaml(text) as { task?: unknown } | null;
+    return raw !== null && typeof raw === 'object' && raw.task === 'v3';
+  } catch {
+    return false;
+  }
+}
+
+export interface V3RunResult {
+  runDir: string;
+  step: number;
+  files: string[];
+}
+
+async function evaluateAndWrite(session: V3Session, runDir: string, hooks: RunHooks): Promise<V3RunResult> {
+  const { metrics, files } = await evaluateV3(session, runDir, hooks.log);
+  const metricsFile = path.join(runDir, 'metrics.json');
+  writeFileAtomic(metricsFile, encodeJson({
+    task: 'v3', step: session.step, dataset: session.config.dataset.name, framework: 'v3', seed: session.config.seed,
+    metrics: { v3: metrics }, errors: { v3: {} },
+  }));
+  const writer = new SummaryWriter(path.join(runDir, 'tensorboard'));
+  try {
+    for (const [group, values] of Object.entries(metrics)) {
+      for (const [key, value] of Object.entries(values)) writer.scalar(`eval/${group}/${key}`, value, session.step);
+    }
+  } finally {
+    writer.close();
+  }
+  for (const f of files) hooks.log?.(`wrote ${f}`);
+  return { runDir, step: session.step, files: [metricsFile, ...files] };
+}
+
+async function using<T>(session: V3Session, work: (session: V3Session) => Promise<T>): Promise<T> {
+  try {
+    return await work(session);
+  } finally {
+    session.system.dispose();
+  }
+}
+
+export async function runV3(config: V3Config, runDir: string, opts: RunHooks & { overwrite?: boolean } = {}): Promise<V3RunResult> {
+  prepareRunDir(runDir, opts.overwrite ?? false, V3_PICTURES);
+  writeFileAtomic(path.join(runDir, 'config.yaml'), stringify(config));
+  return using(createV3Session(config), async (session) => {
+    const writer = new SummaryWriter(path.join(runDir, 'tensorboard'));
+    try {
+      await trainV3(session, { runDir, writer, onProgress: opts.onProgress });
+    } finally {
+      writer.close();
+    }
+    return evaluateAndWrite(session, runDir, opts);
+  });
+}
+
+/** Recomputes a V3 run's metrics and pictures from its latest checkpoint. */
+export async function evaluateV3Run(runDir: string, overrides: readonly string[] = [], hooks: RunHooks = {}): Promise<V3RunResult> {
+  return using(restoreV3Session(latestCheckpoint(runDir), overrides), (session) => evaluateAndWrite(session, runDir, hooks));
+}
