@@ -4,9 +4,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { loadConfig } from '../../src/config/load.js';
+import { loadConfig, parseConfigWith, readConfigFile } from '../../src/config/load.js';
 import { datasetNames } from '../../src/datasets/registry.js';
 import { FRAMEWORKS } from '../../src/frameworks/registry.js';
+import { sequenceDatasetNames } from '../../src/sequences/registry.js';
+import { V3ConfigSchema } from '../../src/v3/config.js';
+import { declaresV3 } from '../../src/v3/run.js';
 
 const root = path.resolve(import.meta.dirname, '..', '..', 'configs');
 
@@ -18,12 +21,18 @@ function yamlFiles(dir: string): string[] {
   });
 }
 
-test('every shipped config parses and names a known framework and dataset', () => {
+test('every shipped config parses and names a known framework (or task) and dataset', () => {
   const files = yamlFiles(root);
   assert.ok(files.length >= 20, `${files.length} configs`);
   for (const file of files) {
-    const config = loadConfig(file);
     const where = path.relative(root, file);
+    const text = readConfigFile(file);
+    if (declaresV3(text)) {
+      const v3 = parseConfigWith(V3ConfigSchema, text, file);
+      assert.ok(sequenceDatasetNames().includes(v3.dataset.name), `${where}: ${v3.dataset.name}`);
+      continue;
+    }
+    const config = loadConfig(file);
     assert.ok(Object.hasOwn(FRAMEWORKS, config.framework.name), `${where}: ${config.framework.name}`);
     assert.ok(datasetNames().includes(config.dataset.name) || config.dataset.path !== undefined, `${where}: ${config.dataset.name}`);
     const needs = FRAMEWORKS[config.framework.name].architecture;
