@@ -8,10 +8,13 @@ import { originalFileReaders } from '../datasets/original_files.js';
 import { DATASET_CONVENTIONS } from '../datasets/resized.js';
 import { numObservations } from '../datasets/ground_truth.js';
 import { createDataset, datasetNames } from '../datasets/registry.js';
+import { createSequenceDataset, sequenceDatasetNames } from '../sequences/registry.js';
 import { UserError } from '../util/errors.js';
+import { writeFileAtomic } from '../util/files.js';
 import { Rng } from '../util/random.js';
 import { factorTraversalGrid } from '../viz/factor_traversal_grid.js';
 import { writePng } from '../viz/png.js';
+import { sequenceSheetPng } from '../viz/sequence_sheet.js';
 import type { Program } from './backend.js';
 
 function integerOption(option: string, text: string, min: number): number {
@@ -41,15 +44,23 @@ export function registerDataCommands(program: Program): void {
     });
 
   data.command('show')
-    .description('write a factor-traversal grid: one row per factor, swept across its values')
+    .description('write a factor-traversal grid (one row per factor, swept across its values), or for a sequence dataset eight samples, one per row')
     .argument('<name>', 'dataset name')
     .requiredOption('--out <file>', 'PNG file to write')
     .option('--seed <n>', 'seed of the base factor combination', '0')
     .option('--path <file>', 'read the original file (or directory) instead of rendering, as dataset.path does')
     .addOption(new Option('--convention <library>', 'whose factors and resize filter to follow').choices(DATASET_CONVENTIONS).default('disentanglement_lib'))
     .option('--size <px>', 'resample observations of another size to this square size (as dataset.image_size)')
+    .option('--ood', 'sequence datasets: the out-of-distribution styles')
     .action(async (name, opts) => {
       const seed = integerOption('--seed', opts.seed, 0);
+      if (sequenceDatasetNames().includes(name)) {
+        const sequences = createSequenceDataset(name, { seed, ood: opts.ood });
+        const split = sequences.count('train') > 0 ? 'train' : 'test';
+        writeFileAtomic(opts.out, sequenceSheetPng(sequences, split, 8, Rng.fromSeed(seed)));
+        console.log(`wrote ${opts.out}`);
+        return;
+      }
       const data = await openDataset(name, 'data show', {
         seed, path: opts.path, convention: opts.convention, imageSize: opts.size === undefined ? undefined : integerOption('--size', opts.size, 1),
       });

@@ -51,12 +51,13 @@ function fragmentImage(values: Float32Array, offset: number, shape: readonly [nu
 
 /**
  * PNG of the first `count` samples of `split` (fewer when the split is smaller), `rng` drawing
- * their per-draw randomness. `range` is the interval the dataset's values lie in.
+ * their per-draw randomness. `range` is the interval the dataset's values lie in (default: the
+ * samples' own minimum and maximum).
  */
-export function sequenceSheetPng(data: SequenceDataset, split: SequenceSplit, count: number, rng: Rng, range: ValueRange = [-1, 1]): Buffer {
+export function sequenceSheetPng(data: SequenceDataset, split: SequenceSplit, count: number, rng: Rng, range?: ValueRange): Buffer {
   const [, , channels] = data.fragmentShape;
   if (channels !== 1 && channels !== 3) throw new RangeError(`${data.name}: a sheet draws 1- or 3-channel fragments, not ${channels}`);
-  if (!(range[1] > range[0])) throw new RangeError(`a sheet's value range must be increasing, got [${range.join(', ')}]`);
+  if (range && !(range[1] > range[0])) throw new RangeError(`a sheet's value range must be increasing, got [${range.join(', ')}]`);
   const rows = Math.min(count, data.count(split));
   if (!(Number.isInteger(count) && rows >= 1)) throw new RangeError(`${data.name}: cannot draw ${count} samples of the ${split} split (${data.count(split)} samples)`);
   const values = new Float32Array(sampleSize(data));
@@ -65,7 +66,7 @@ export function sequenceSheetPng(data: SequenceDataset, split: SequenceSplit, co
     data.sample(split, index, rng, values, 0);
     samples.push(values.slice());
   }
-  return fragmentRowsPng(samples, data.fragmentShape, data.fragmentsPerSample, range);
+  return fragmentRowsPng(samples, data.fragmentShape, data.fragmentsPerSample, range ?? valueRange(samples));
 }
 
 /** The range of every value in `rows`: for data with no fixed range (log spectrograms). */

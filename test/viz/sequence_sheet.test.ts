@@ -4,7 +4,7 @@ import pngjs from 'pngjs';
 import type { SequenceDataset, SequenceLabels, SequenceSplit } from '../../src/sequences/sequence_data.js';
 import { PhoneNumsData } from '../../src/sequences/phonenums.js';
 import { Rng } from '../../src/util/random.js';
-import { sequenceSheetPng, viridis } from '../../src/viz/sequence_sheet.js';
+import { sequenceSheetPng, valueRange, viridis } from '../../src/viz/sequence_sheet.js';
 
 /**
  * Samples of two 2x3 fragments whose values encode where they are: sample s, fragment f, row y,
@@ -38,7 +38,7 @@ function rgbAt(image: { width: number; data: Buffer }, x: number, y: number): nu
 
 test('a colour sheet has one row per sample, fragments side by side, 1-px white separators', () => {
   const value = (s: number, f: number, y: number, x: number, c: number) => -1 + (2 * (s * 36 + f * 18 + y * 9 + x * 3 + c)) / 107;
-  const sheet = decode(sequenceSheetPng(new CodedDataset(3, value), 'train', 2, Rng.fromSeed(0)));
+  const sheet = decode(sequenceSheetPng(new CodedDataset(3, value), 'train', 2, Rng.fromSeed(0), [-1, 1]));
   // 2 fragments of width 3 and 2 samples of height 2, each with a 1-px separator and border.
   assert.deepEqual([sheet.width, sheet.height], [2 * 4 + 1, 2 * 3 + 1]);
   const byte = (v: number) => Math.round(((v + 1) / 2) * 255);
@@ -66,7 +66,7 @@ test('viridis interpolates linearly between its stops', () => {
 
 test('a PhoneNums sheet shows each page exactly as the dataset renders it', () => {
   const data = new PhoneNumsData({ seed: 0, pages: 20 });
-  const sheet = decode(sequenceSheetPng(data, 'train', 2, Rng.fromSeed(0)));
+  const sheet = decode(sequenceSheetPng(data, 'train', 2, Rng.fromSeed(0), [-1, 1]));
   assert.deepEqual([sheet.width, sheet.height], [10 * 33 + 1, 2 * 49 + 1]);
   const { pixels } = data.renderPage(data.pageOf('train', 1));
   // Fragment 4, row 30, column 12 of sample 1: page column 4 * 32 + 12.
@@ -78,4 +78,9 @@ test('an empty split or a bad range is refused', () => {
   const data = new CodedDataset(3, () => 0);
   assert.throws(() => sequenceSheetPng(data, 'val', 2, Rng.fromSeed(0)), RangeError);
   assert.throws(() => sequenceSheetPng(data, 'train', 2, Rng.fromSeed(0), [1, 1]), RangeError);
+});
+
+test('without a range a sheet spans the samples own minimum and maximum', () => {
+  assert.deepEqual(valueRange([Float32Array.of(-3, 2, 0.5), Float32Array.of(1, Number.NaN, 7)]), [-3, 7]);
+  assert.deepEqual(valueRange([Float32Array.of(4, 4)]), [4, 5]);
 });
