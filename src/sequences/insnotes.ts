@@ -23,7 +23,7 @@ import { UserError, lookupByName } from '../util/errors.js';
 import { Rng } from '../util/random.js';
 import { StftPlan, logMagnitude } from '../signal/stft.js';
 import { IN_DISTRIBUTION_INSTRUMENTS, OOD_INSTRUMENTS, noteLength, renderNote, type Instrument } from './instruments.js';
-import { checkSampleIndex, type SequenceDataset, type SequenceLabels, type SequenceSplit } from './sequence_data.js';
+import { checkSampleIndex, noShotSplits, type SequenceDataset, type SequenceLabels, type SequenceSplit } from './sequence_data.js';
 
 export const INSNOTES_SAMPLE_RATE = 16000;
 export const NOTES_PER_FILE = 120;
@@ -290,9 +290,21 @@ export class InsNotesData implements SequenceDataset {
     return peak;
   }
 
-  /** Files shuffled with the seed, then the first 10% to val, the next 10% to test, the rest to train. */
+  /**
+   * In distribution: files shuffled with the seed, then the first 10% to val, the next 10% to
+   * test, the rest to train. Out of distribution (the original's --split_for_ood): the n-shot sets
+   * take each instrument's first n files, every other file is test, no train or val.
+   */
   private splitFiles(): Record<SequenceSplit, Int32Array> {
     const total = this.instruments.length * this.filesPerInstrument;
+    if (this.name === 'insnotes_ood') {
+      const takesBelow = (shots: number) => Int32Array.from({ length: total }, (_, id) => id).filter((id) => id % this.filesPerInstrument < shots);
+      return {
+        train: new Int32Array(0), val: new Int32Array(0),
+        test: Int32Array.from({ length: total }, (_, id) => id).filter((id) => id % this.filesPerInstrument >= 10),
+        '1_shot': takesBelow(1), '5_shot': takesBelow(5), '10_shot': takesBelow(10),
+      };
+    }
     const ids = Rng.fromSeed(this.seed)
       .fork('insnotes/split')
       .shuffle(Array.from({ length: total }, (_, i) => i));
@@ -302,6 +314,7 @@ export class InsNotesData implements SequenceDataset {
       val: Int32Array.from(ids.slice(0, validation)),
       test: Int32Array.from(ids.slice(validation, validation + test)),
       train: Int32Array.from(ids.slice(validation + test)),
+      ...noShotSplits(),
     };
   }
 }

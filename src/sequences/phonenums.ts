@@ -18,7 +18,7 @@
 //   fixed-point kernels, which can differ by one level).
 import { UserError } from '../util/errors.js';
 import { Rng } from '../util/random.js';
-import { checkSampleIndex, type SequenceDataset, type SequenceLabels, type SequenceSplit } from './sequence_data.js';
+import { checkSampleIndex, noShotSplits, type SequenceDataset, type SequenceLabels, type SequenceSplit } from './sequence_data.js';
 import { DIGIT_GLYPHS, rasteriseDigit } from './digit_glyphs.js';
 
 export const DIGITS_PER_PAGE = 10;
@@ -247,6 +247,7 @@ export class PhoneNumsData implements SequenceDataset {
       val: Int32Array.from(order.slice(0, tenth)),
       test: Int32Array.from(order.slice(tenth, 2 * tenth)),
       train: Int32Array.from(order.slice(2 * tenth)),
+      ...noShotSplits(),
     };
   }
 
@@ -254,7 +255,10 @@ export class PhoneNumsData implements SequenceDataset {
   private oodSplits(): Record<SequenceSplit, Int32Array> {
     const largestShot = new Set(this.shotPages(SHOT_COUNTS[SHOT_COUNTS.length - 1]));
     const test = Array.from({ length: this.pages }, (_, i) => i).filter((page) => !largestShot.has(page));
-    return { train: new Int32Array(0), val: new Int32Array(0), test: Int32Array.from(test) };
+    return {
+      train: new Int32Array(0), val: new Int32Array(0), test: Int32Array.from(test),
+      '1_shot': this.shotPages(1), '5_shot': this.shotPages(5), '10_shot': this.shotPages(10),
+    };
   }
 
   /** The n-shot set of an OOD dataset: the first n pages of each colour, in page order. */

@@ -6,10 +6,26 @@
 // draw (InsNotes' start note and frequency mask, Sprites' colour jitter) comes from the caller's Rng.
 import type { Rng } from '../util/random.js';
 
-/** The original's file splits: 80% train, 10% validation, 10% test. */
-export type SequenceSplit = 'train' | 'val' | 'test';
+/**
+ * The original's file splits: 80% train, 10% validation, 10% test; an out-of-distribution set
+ * instead has its few-shot training sets (the first n samples of each style, the original's
+ * `{n}_shot` folders) and as test every sample in none of them. Splits a dataset lacks are empty.
+ */
+export type SequenceSplit = 'train' | 'val' | 'test' | ShotSplit;
+
+export type ShotSplit = '1_shot' | '5_shot' | '10_shot';
 
 export const SEQUENCE_SPLITS: readonly SequenceSplit[] = ['train', 'val', 'test'];
+
+/** The shot counts of the few-shot evaluation and their splits. */
+export const SHOT_SPLITS: Readonly<Record<1 | 5 | 10, ShotSplit>> = { 1: '1_shot', 5: '5_shot', 10: '10_shot' };
+
+const NO_SAMPLES = new Int32Array(0);
+
+/** Every split empty: what an in-distribution dataset has for the shot splits. */
+export function noShotSplits(): Record<ShotSplit, Int32Array> {
+  return { '1_shot': NO_SAMPLES, '5_shot': NO_SAMPLES, '10_shot': NO_SAMPLES };
+}
 
 export interface SequenceLabels {
   /** The content label of each fragment, in order. */

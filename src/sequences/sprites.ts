@@ -47,6 +47,10 @@ const SPLIT_HAIRS: Readonly<Record<SequenceSplit, readonly number[]>> = {
   train: [0, 1, 2, 3, 4, 5, 6, 7],
   val: [8],
   test: [9],
+  // No out-of-distribution characters: no few-shot sets.
+  '1_shot': [],
+  '5_shot': [],
+  '10_shot': [],
 };
 
 export interface SpriteCharacter {

@@ -2,10 +2,11 @@
 // then precision/recall@k retrieval (best F1 and PR-AUC) of content on z_c and style on z_s, with
 // the leakage checks the other way round; the codebook's confusion with the content labels and its
 // accuracy, drawn as a heat map; zero-shot accuracy on the out-of-distribution styles through the
-// in-distribution atom-to-class map; and a picture of test samples above their reconstructions.
+// in-distribution atom-to-class map, and again after few-shot adaptation (few_shot.ts); 3-D t-SNE
+// pictures; and a picture of test samples above their reconstructions.
 import * as tf from '@tensorflow/tfjs-core';
 import * as path from 'node:path';
-import type { SequenceDataset, SequenceSplit } from '../sequences/sequence_data.js';
+import type { SequenceDataset } from '../sequences/sequence_data.js';
 import { OOD_SEQUENCE_DATASETS } from '../sequences/registry.js';
 import { writeFileAtomic } from '../util/files.js';
 import { Rng } from '../util/random.js';
@@ -13,54 +14,13 @@ import { heatmap } from '../viz/heatmap.js';
 import { encodePng } from '../viz/png.js';
 import { fragmentRowsPng, valueRange } from '../viz/sequence_sheet.js';
 import { renderSamples } from './batches.js';
+import { embedSplit } from './embed.js';
 import { codebookAccuracy, codebookConfusion, countAtomClasses, zeroShotOodAccuracy } from './codebook.js';
 import { retrievalMetrics, type RetrievalResult } from './retrieval.js';
+import { fewShotAccuracy } from './few_shot.js';
 import { datasetOf, type V3Session } from './session.js';
 import type { V3System } from './system.js';
 import { tsnePictures } from './tsne_pictures.js';
-
-/** Every fragment of a split through the model in eval mode: its embeddings, atom and labels. */
-export interface SplitEmbeddings {
-  rows: number;
-  dim: number;
-  content: Float32Array;
-  style: Float32Array;
-  atoms: Int32Array;
-  contentLabels: Int32Array;
-  /** The sample's style label, repeated for each of its fragments. */
-  styleLabels: Int32Array;
-}
-
-/** Encodes `repeats` passes over `split` (the original repeats when n < #content classes) in batches. */
-export function embedSplit(system: V3System, data: SequenceDataset, split: SequenceSplit, repeats: number, batchSize: number, rng: Rng): SplitEmbeddings {
-  const count = data.count(split);
-  const n = data.fragmentsPerSample;
-  const dim = system.model.embeddingSize;
-  const rows = repeats * count * n;
-  const out: SplitEmbeddings = {
-    rows, dim, content: new Float32Array(rows * dim), style: new Float32Array(rows * dim), atoms: new Int32Array(rows),
-    contentLabels: new Int32Array(rows), styleLabels: new Int32Array(rows),
-  };
-  let row = 0;
-  for (let pass = 0; pass < repeats; pass++) {
-    for (let start = 0; start < count; start += batchSize) {
-      const indices = Int32Array.from({ length: Math.min(batchSize, count - start) }, (_, i) => start + i);
-      const batch = renderSamples(data, split, indices, rng);
-      const { content, style, indices: atoms } = tf.tidy(() => {
-        const f = system.forward(batch, false);
-        return { content: f.content.dataSync() as Float32Array, style: f.style.dataSync() as Float32Array, indices: f.indices };
-      });
-      batch.x.dispose();
-      out.content.set(content, row * dim);
-      out.style.set(style, row * dim);
-      out.atoms.set(atoms, row);
-      out.contentLabels.set(batch.content, row);
-      batch.style.forEach((s, b) => out.styleLabels.fill(s, row + b * n, row + (b + 1) * n));
-      row += atoms.length;
-    }
-  }
-  return out;
-}
 
 const summary = ({ pr_auc, best_f1 }: RetrievalResult) => ({ pr_auc, best_f1 });
 
@@ -97,8 +57,13 @@ export async function evaluateV3(session: V3Session, runDir: string, log?: (line
 
   if (OOD_SEQUENCE_DATASETS.includes(config.dataset.name)) {
     log?.('zero-shot: the out-of-distribution styles through the in-distribution atom map');
-    const ood = embedSplit(system, datasetOf(config, true), 'test', 1, batchSize, streams.fork('ood'));
-    metrics.zero_shot_ood = { ...zeroShotOodAccuracy(confusion, ood.atoms, ood.contentLabels) };
+    const ood = datasetOf(config, true);
+    const oodTest = embedSplit(system, ood, 'test', 1, batchSize, streams.fork('ood'));
+    metrics.zero_shot_ood = { ...zeroShotOodAccuracy(confusion, oodTest.atoms, oodTest.contentLabels) };
+    for (const shots of config.eval.few_shot) {
+      log?.(`few-shot: one epoch on ${shots} sample(s) per OOD style, then the OOD test split`);
+      metrics[`few_shot_${shots}`] = { ...fewShotAccuracy(session, ood, shots, confusion, streams.fork(`few-shot ${shots}`)) };
+    }
   }
   if (config.eval.tsne_points > 0) {
     log?.(`t-SNE of ${Math.min(config.eval.tsne_points, test.rows)} fragments`);

@@ -62,8 +62,11 @@ export class V3System {
     }, this.config.loss);
   }
 
-  /** One AdamW step at learning rate `lr`, then the BatchNorm and codebook updates; returns every term. */
-  trainStep(batch: FragmentBatch, rng: Rng, lr: number): Record<string, number> {
+  /**
+   * One AdamW step at learning rate `lr` (by the run's optimizer, or another: the few-shot
+   * adaptation's), then the BatchNorm and codebook updates; returns every term.
+   */
+  trainStep(batch: FragmentBatch, rng: Rng, lr: number, optimizer = this.optimizer): Record<string, number> {
     // What the codebook's update needs from inside the gradient tape: z_c and its atoms.
     const assigned: { content?: tf.Tensor2D; indices?: Int32Array } = {};
     const kept: Record<string, tf.Scalar> = {};
@@ -76,7 +79,7 @@ export class V3System {
         for (const [name, t] of Object.entries(terms)) kept[name] = tf.keep(t);
         return terms.total;
       }, [...this.model.params.values()]);
-      this.optimizer.apply(this.model.params, grads, lr);
+      optimizer.apply(this.model.params, grads, lr);
       // `value` is the kept total: it is disposed with the other terms once they are read.
       tf.dispose(Object.values(grads));
       this.model.applyRunningStatistics();

@@ -5,7 +5,7 @@ import { encodePng } from '../viz/png.js';
 import { scatterPlot } from '../viz/scatter.js';
 import { tsne } from '../viz/tsne.js';
 import type { Rng } from '../util/random.js';
-import type { SplitEmbeddings } from './evaluate.js';
+import type { SplitEmbeddings } from './embed.js';
 
 /** `count` distinct rows of `rows`, in increasing order. */
 function subset(rows: number, count: number, rng: Rng): Int32Array {

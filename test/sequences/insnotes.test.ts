@@ -30,7 +30,13 @@ test('defaults: the original 12 instruments x 100 files split 960/120/120, fragm
   const ood = new InsNotesData({ seed: 0, instruments: 'ood' });
   assert.equal(ood.name, 'insnotes_ood');
   assert.deepEqual(ood.styleNames, ['Stereo Grand', 'Tine Electric Piano', 'Flute', 'Irish Tin Whistle']);
-  assert.deepEqual(SEQUENCE_SPLITS.map((s) => ood.count(s)), [320, 40, 40]);
+  // The OOD set is split as the original's --split_for_ood: each instrument's first 1, 5, 10 files
+  // are the shot sets, the other 90 per instrument the test split.
+  assert.deepEqual(SEQUENCE_SPLITS.map((s) => ood.count(s)), [0, 0, 360]);
+  assert.deepEqual((['1_shot', '5_shot', '10_shot'] as const).map((s) => ood.count(s)), [4, 20, 40]);
+  assert.deepEqual([0, 1, 2, 3, 4].map((i) => ood.fileOf('5_shot', i)), [0, 1, 2, 3, 4].map((take) => ({ instrument: 0, take })));
+  assert.deepEqual(ood.fileOf('test', 0), { instrument: 0, take: 10 });
+  assert.equal(data.count('1_shot'), 0);
 });
 
 test('splits: every file exactly once, shuffled by the seed', () => {

@@ -219,6 +219,10 @@ test('the OOD palette: shot sets are the first n pages of each colour, test is e
     }
   }
   assert.deepEqual([data.count('train'), data.count('val'), data.count('test')], [0, 0, 920]);
+  for (const shots of [1, 5, 10] as const) {
+    assert.deepEqual(Array.from({ length: 8 * shots }, (_, i) => data.pageOf(`${shots}_shot`, i)), Array.from(data.shotPages(shots)));
+  }
+  assert.equal(new PhoneNumsData({ seed: 0 }).count('5_shot'), 0);
   const test = Array.from({ length: 920 }, (_, i) => data.pageOf('test', i));
   assert.deepEqual(test, Array.from({ length: 920 }, (_, i) => 80 + i));
   const out = new Float32Array(sampleSize(data));

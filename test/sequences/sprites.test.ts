@@ -70,7 +70,7 @@ test('a style label indexes styleNames, whose entry is the original\'s id body b
 });
 
 test('splits by hair: train 0-7 (1728), val 8 (216), test 9 (216), every character exactly once', () => {
-  const expectedHairs = { train: [0, 1, 2, 3, 4, 5, 6, 7], val: [8], test: [9] };
+  const expectedHairs: Record<string, number[]> = { train: [0, 1, 2, 3, 4, 5, 6, 7], val: [8], test: [9] };
   const seen = new Set<number>();
   for (const split of SEQUENCE_SPLITS) {
     const count = sprites.count(split);
@@ -84,6 +84,7 @@ test('splits by hair: train 0-7 (1728), val 8 (216), test 9 (216), every charact
     assert.deepEqual([...hairs].sort((a, b) => a - b), expectedHairs[split]);
   }
   assert.equal(seen.size, 2160);
+  assert.equal(sprites.count('10_shot'), 0);
   assert.deepEqual(sprites.character('train', 9), { body: 0, bottom: 0, top: 1, hair: 1 });
   assert.throws(() => sprites.character('val', 216), RangeError);
 });

@@ -10,7 +10,11 @@ import { parseConfigWith } from '../../src/config/load.js';
 import { latestCheckpoint } from '../../src/train/checkpoint.js';
 import { V3ConfigSchema } from '../../src/v3/config.js';
 import { evaluateV3Run, runV3 } from '../../src/v3/run.js';
-import { createV3Session, restoreV3Session, stepsPerEpoch } from '../../src/v3/session.js';
+import { Rng } from '../../src/util/random.js';
+import { codebookConfusion, countAtomClasses } from '../../src/v3/codebook.js';
+import { embedSplit } from '../../src/v3/embed.js';
+import { fewShotAccuracy } from '../../src/v3/few_shot.js';
+import { createV3Session, datasetOf, restoreV3Session, stepsPerEpoch } from '../../src/v3/session.js';
 import { trainV3 } from '../../src/v3/train.js';
 
 after(shutdownBackend);
@@ -30,6 +34,7 @@ train:
 eval:
   tsne_points: 40
   ood_size: 100
+  few_shot: [1]
 `;
 
 const config = (overrides: string[] = []) => parseConfigWith(V3ConfigSchema, TINY, 'tiny.yaml', overrides);
@@ -70,6 +75,7 @@ test('run writes the V3 metrics and pictures, and eval from the checkpoint gives
   assert.ok(metrics.codebook.accuracy > 0 && metrics.codebook.accuracy <= 1);
   assert.ok(metrics.codebook.atoms_used >= 1 && metrics.codebook.atoms_used <= 10);
   assert.ok(metrics.zero_shot_ood.rank_rule_accuracy >= 0 && metrics.zero_shot_ood.majority_class_accuracy <= 1);
+  assert.ok(metrics.few_shot_1.rank_rule_accuracy >= 0 && metrics.few_shot_1.majority_class_accuracy <= 1);
   for (const picture of ['reconstructions.png', 'codebook_confusion.png', 'tsne_content.png', 'tsne_style.png']) {
     const bytes = fs.readFileSync(path.join(runDir, picture));
     assert.deepEqual([...bytes.subarray(1, 4)], [...Buffer.from('PNG')], picture);
@@ -77,4 +83,25 @@ test('run writes the V3 metrics and pictures, and eval from the checkpoint gives
   assert.ok(result.files.length >= 5);
   await evaluateV3Run(runDir);
   assert.deepEqual(JSON.parse(fs.readFileSync(path.join(runDir, 'metrics.json'), 'utf8')).metrics.v3, metrics);
+});
+
+test('few-shot adaptation scores the OOD test split and leaves the model as it was', async () => {
+  await initBackend('wasm', { threads: 1 });
+  const session = createV3Session(config(['train.epochs=1']));
+  try {
+    await trainV3(session, { runDir: tempDir() });
+    const before = new Map([...session.system.variables()].map(([name, v]) => [name, v.dataSync().slice()]));
+    const ood = datasetOf(session.config, true);
+    assert.equal(ood.count('1_shot'), 8);
+    const test = embedSplit(session.system, datasetOf(session.config), 'test', 1, 4, Rng.fromSeed(1));
+    const confusion = codebookConfusion(countAtomClasses(test.atoms, test.contentLabels, 10, 10));
+    const iterations = session.system.optimizer.iterations;
+    const accuracy = fewShotAccuracy(session, ood, 1, confusion, Rng.fromSeed(2));
+    assert.ok(accuracy.rank_rule_accuracy >= 0 && accuracy.rank_rule_accuracy <= 1);
+    for (const [name, variable] of session.system.variables()) assert.deepEqual(variable.dataSync(), before.get(name), name);
+    assert.equal(session.system.optimizer.iterations, iterations);
+    assert.equal(session.system.quantizer.frozen, false);
+  } finally {
+    session.system.dispose();
+  }
 });
