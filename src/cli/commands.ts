@@ -1,14 +1,14 @@
 // The CLI's commands, each a few lines over the library.
 import { stringify } from 'yaml';
-import * as path from 'node:path';
-import { configToYaml, loadConfig, parseConfigText, parseConfigWith, readConfigFile } from '../config/load.js';
+import { configToYaml, parseConfigText, parseConfigWith, readConfigFile } from '../config/load.js';
 import { BACKEND_REQUESTS, ConfigSchema, METRIC_NAMES } from '../config/schema.js';
 import { datasetNames } from '../datasets/registry.js';
 import { frameworkNames } from '../frameworks/registry.js';
+import { sequenceDatasetNames } from '../sequences/registry.js';
 import { evaluateRun, resumeRun, runExperiment, trainOnly, type RunHooks } from '../train/run.js';
 import { UserError } from '../util/errors.js';
 import { V3ConfigSchema } from '../v3/config.js';
-import { declaresV3, evaluateV3Run, runV3 } from '../v3/run.js';
+import { declaresV3, evaluateV3Run, isV3Run, resumeV3Run, runV3, trainOnlyV3 } from '../v3/run.js';
 import { withBackend, type Program } from './backend.js';
 import { registerBenchCommands } from './bench_command.js';
 import { registerCollectCommands } from './collect_command.js';
@@ -68,14 +68,25 @@ export function registerCommands(program: Program): void {
     .action(async (configFile, opts) => {
       if (opts.resume) {
         if (configFile || opts.out) throw new UserError('train --resume RUN_DIR takes no config file and no --out');
+        const runDir = opts.resume;
+        const v3 = isV3Run(runDir);
         await withBackend(program, 'auto', async () => {
-          const step = await withProgress((h) => resumeRun(opts.resume as string, opts.set, h));
-          console.log(`done: ${opts.resume} is at step ${step}`);
+          const step = await withProgress((h) => (v3 ? resumeV3Run(runDir, opts.set, h) : resumeRun(runDir, opts.set, h)));
+          console.log(`done: ${runDir} is at step ${step}`);
         });
         return;
       }
       if (!configFile || !opts.out) throw new UserError('train needs a config file and --out DIR (or --resume RUN_DIR)');
-      const config = loadConfig(configFile, opts.set);
+      const text = readConfigFile(configFile);
+      if (declaresV3(text)) {
+        const v3Config = parseConfigWith(V3ConfigSchema, text, configFile, opts.set);
+        await withBackend(program, v3Config.backend, async () => {
+          const step = await withProgress((h) => trainOnlyV3(v3Config, opts.out as string, { ...h, overwrite: opts.overwrite }));
+          console.log(`done: step ${step}, checkpoint in ${opts.out}/checkpoints`);
+        });
+        return;
+      }
+      const config = parseConfigText(text, configFile, opts.set);
       await withBackend(program, config.backend, async () => {
         const step = await withProgress((h) => trainOnly(config, opts.out as string, { ...h, overwrite: opts.overwrite }));
         console.log(`done: step ${step}, checkpoint in ${opts.out}/checkpoints`);
@@ -89,7 +100,7 @@ export function registerCommands(program: Program): void {
     .option('--set <key=value>', 'override an eval or viz setting (repeatable)', collect, [] as string[])
     .option('--suite <name>', "the evaluation: 'v3' for V3 runs, 'metrics' for ground-truth runs (default: the run's own)")
     .action(async (runDir, opts) => {
-      const v3 = declaresV3(readConfigFile(path.join(runDir, 'config.yaml')));
+      const v3 = isV3Run(runDir);
       const suite = opts.suite ?? (v3 ? 'v3' : 'metrics');
       if (!['v3', 'metrics'].includes(suite)) throw new UserError(`--suite: unknown suite '${suite}' (known: metrics, v3)`);
       if ((suite === 'v3') !== v3) throw new UserError(`--suite ${suite}: ${runDir} is ${v3 ? 'a V3 run' : 'a ground-truth run'}`);
@@ -116,15 +127,21 @@ export function registerCommands(program: Program): void {
     .argument('[config]', 'YAML config file (omit for the defaults)')
     .option('--set <key=value>', 'override a config value (repeatable)', collect, [] as string[])
     .action((configFile, opts) => {
-      const config = configFile ? loadConfig(configFile, opts.set) : ConfigSchema.parse({});
-      process.stdout.write(configToYaml(config));
+      if (!configFile) {
+        process.stdout.write(configToYaml(ConfigSchema.parse({})));
+        return;
+      }
+      const text = readConfigFile(configFile);
+      const config = declaresV3(text) ? parseConfigWith(V3ConfigSchema, text, configFile, opts.set) : parseConfigText(text, configFile, opts.set);
+      process.stdout.write(stringify(config));
     });
 
   program.command('list')
     .description('list the datasets, frameworks, metrics and backends that configs can name')
     .action(() => {
       process.stdout.write(stringify({
-        datasets: datasetNames(), frameworks: frameworkNames(), metrics: [...METRIC_NAMES], backends: [...BACKEND_REQUESTS],
+        datasets: datasetNames(), sequence_datasets: sequenceDatasetNames(), frameworks: frameworkNames(), metrics: [...METRIC_NAMES],
+        backends: [...BACKEND_REQUESTS],
       }));
     });
 }

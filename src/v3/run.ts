@@ -1,6 +1,8 @@
 // A V3 run as library calls, as train/run.ts is for ground-truth runs: train from a config into a
-// run directory and evaluate with the V3 suite, or re-evaluate a run from its latest checkpoint.
+// run directory and evaluate with the V3 suite, resume a run, or re-evaluate it from its latest
+// checkpoint.
 // metrics.json keeps the layout `disentangle collect` reads, under the representation name `v3`.
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { stringify } from 'yaml';
 import { parse as parseYaml } from 'yaml';
@@ -24,6 +26,12 @@ export function declaresV3(text: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** Whether a run directory holds a V3 run; false when it holds no config (the caller reports what is missing). */
+export function isV3Run(runDir: string): boolean {
+  const file = path.join(runDir, 'config.yaml');
+  return fs.existsSync(file) && declaresV3(fs.readFileSync(file, 'utf8'));
 }
 
 export interface V3RunResult {
@@ -59,17 +67,44 @@ async function using<T>(session: V3Session, work: (session: V3Session) => Promis
   }
 }
 
-export async function runV3(config: V3Config, runDir: string, opts: RunHooks & { overwrite?: boolean } = {}): Promise<V3RunResult> {
-  prepareRunDir(runDir, opts.overwrite ?? false, V3_PICTURES);
+async function trainWithLogs(session: V3Session, runDir: string, hooks: RunHooks): Promise<void> {
+  const writer = new SummaryWriter(path.join(runDir, 'tensorboard'));
+  if (session.step > 0) writer.sessionStart(session.step + 1);
+  try {
+    await trainV3(session, { runDir, writer, onProgress: hooks.onProgress });
+  } finally {
+    writer.close();
+  }
+}
+
+function startV3Run(config: V3Config, runDir: string, overwrite: boolean): V3Session {
+  prepareRunDir(runDir, overwrite, V3_PICTURES);
   writeFileAtomic(path.join(runDir, 'config.yaml'), stringify(config));
-  return using(createV3Session(config), async (session) => {
-    const writer = new SummaryWriter(path.join(runDir, 'tensorboard'));
-    try {
-      await trainV3(session, { runDir, writer, onProgress: opts.onProgress });
-    } finally {
-      writer.close();
-    }
+  return createV3Session(config);
+}
+
+/** Trains a V3 config into `runDir` and evaluates it with the V3 suite. */
+export async function runV3(config: V3Config, runDir: string, opts: RunHooks & { overwrite?: boolean } = {}): Promise<V3RunResult> {
+  return using(startV3Run(config, runDir, opts.overwrite ?? false), async (session) => {
+    await trainWithLogs(session, runDir, opts);
     return evaluateAndWrite(session, runDir, opts);
+  });
+}
+
+/** Trains without evaluating (the `train` command); returns the step reached. */
+export async function trainOnlyV3(config: V3Config, runDir: string, opts: RunHooks & { overwrite?: boolean } = {}): Promise<number> {
+  return using(startV3Run(config, runDir, opts.overwrite ?? false), async (session) => {
+    await trainWithLogs(session, runDir, opts);
+    return session.step;
+  });
+}
+
+/** Continues a V3 run from its latest checkpoint up to train.epochs (optionally raised by overrides). */
+export async function resumeV3Run(runDir: string, overrides: readonly string[] = [], hooks: RunHooks = {}): Promise<number> {
+  return using(restoreV3Session(latestCheckpoint(runDir), overrides), async (session) => {
+    writeFileAtomic(path.join(runDir, 'config.yaml'), stringify(session.config));
+    await trainWithLogs(session, runDir, hooks);
+    return session.step;
   });
 }
 

@@ -13,7 +13,7 @@ test('run trains, evaluates and writes config, checkpoint, metrics, pictures and
   const out = path.join(dir, 'run');
   const r = runCli(['run', writeConfig(dir, TINY_CONFIG), '--out', out]);
   assert.equal(r.status, 0, r.stderr);
-  assert.match(r.stdout, /^backend: (native|wasm)( \(\d threads\))?$/m);
+  assert.match(r.stdout, /^backend: (native|wasm)( \(\d threads?(, \d threads? for inference)?\))?$/m);
   assert.match(r.stdout, /train .* 6\/6 \| [\d.]+ steps\/s \| ETA/);
 
   const resolved = parse(fs.readFileSync(path.join(out, 'config.yaml'), 'utf8'));
