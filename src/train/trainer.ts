@@ -48,19 +48,24 @@ function weightsAreFinite(session: Session): boolean {
 
 export async function train(session: Session, options: TrainOptions): Promise<void> {
   const total = session.config.train.steps;
-  const started = performance.now();
-  const firstStep = session.step;
+  const clock = { started: performance.now(), firstStep: session.step };
   const batches = new BatchStream(session, options.prefetch);
   try {
     while (session.step < total) {
-      await trainOneStep(session, batches, options, started, firstStep);
+      await trainOneStep(session, batches, options, clock);
     }
   } finally {
     await batches.close();
   }
 }
 
-async function trainOneStep(session: Session, batches: BatchStream, options: TrainOptions, started: number, firstStep: number): Promise<void> {
+/** When this call of train began, for steps/s: the time and the step it started from. */
+interface Clock {
+  started: number;
+  firstStep: number;
+}
+
+async function trainOneStep(session: Session, batches: BatchStream, options: TrainOptions, clock: Clock): Promise<void> {
   const { config, framework } = session;
   const total = config.train.steps;
   const step = session.step + 1;
@@ -76,7 +81,7 @@ async function trainOneStep(session: Session, batches: BatchStream, options: Tra
     throw new UserError(`training diverged: ${bad[0]} is ${bad[1]} at step ${step}; ${describeLastCheckpoint(options.runDir)}`);
   }
   session.step = step;
-  const stepsPerSecond = (step - firstStep) / ((performance.now() - started) / 1000);
+  const stepsPerSecond = (step - clock.firstStep) / ((performance.now() - clock.started) / 1000);
   if (options.writer && (step % config.train.log_every === 0 || step === total)) {
     for (const [name, value] of Object.entries(terms)) options.writer.scalar(`train/${name}`, value, step);
     options.writer.scalar('train/steps_per_second', stepsPerSecond, step);
