@@ -24,6 +24,7 @@ function yamlFiles(dir: string): string[] {
 test('every shipped config parses and names a known framework (or task) and dataset', () => {
   const files = yamlFiles(root);
   assert.ok(files.length >= 20, `${files.length} configs`);
+  assert.ok(files.includes(path.join(root, 'demo.yaml')));
   for (const file of files) {
     const where = path.relative(root, file);
     const text = readConfigFile(file);
