@@ -43,14 +43,22 @@ export function prepareRunDir(runDir: string, overwrite: boolean, pictures: read
   }
 }
 
-async function trainSession(session: Session, runDir: string, hooks: RunHooks): Promise<void> {
+/**
+ * Runs `work` with the run's TensorBoard writer, closing it however the work ends; `resumedAt`, a
+ * step above 0, marks where a resumed session's records start.
+ */
+export async function withRunWriter<T>(runDir: string, resumedAt: number, work: (writer: SummaryWriter) => Promise<T>): Promise<T> {
   const writer = new SummaryWriter(path.join(runDir, 'tensorboard'));
-  if (session.step > 0) writer.sessionStart(session.step + 1);
+  if (resumedAt > 0) writer.sessionStart(resumedAt + 1);
   try {
-    await train(session, { runDir, writer, onProgress: hooks.onProgress });
+    return await work(writer);
   } finally {
     writer.close();
   }
+}
+
+async function trainSession(session: Session, runDir: string, hooks: RunHooks): Promise<void> {
+  await withRunWriter(runDir, session.step, (writer) => train(session, { runDir, writer, onProgress: hooks.onProgress }));
 }
 
 /** Evaluates the session's model and writes metrics.json and the pictures into the run directory. */
@@ -66,8 +74,7 @@ export async function evaluateAndDraw(session: Session, runDir: string, hooks: R
     errors: metrics.errors,
   };
   writeFileAtomic(metricsFile, encodeJson(summary));
-  const writer = new SummaryWriter(path.join(runDir, 'tensorboard'));
-  try {
+  return withRunWriter(runDir, 0, async (writer) => {
     for (const [representation, byMetric] of Object.entries(metrics.values)) {
       for (const [metric, values] of Object.entries(byMetric)) {
         for (const [key, value] of Object.entries(values)) writer.scalar(`eval/${representation}/${metric}/${key}`, value, session.step);
@@ -76,9 +83,7 @@ export async function evaluateAndDraw(session: Session, runDir: string, hooks: R
     const pictures = await writeModelPictures(session, runDir, writer);
     for (const f of pictures) hooks.log?.(`wrote ${f}`);
     return { runDir, step: session.step, metrics, files: [metricsFile, ...pictures] };
-  } finally {
-    writer.close();
-  }
+  });
 }
 
 /** Disposes the session's tensors however the work ends. */

@@ -1,6 +1,5 @@
 // A training session: the dataset, the model inside its framework, the step reached and the
 // random streams, built fresh from a config or restored from a checkpoint.
-import * as tf from '@tensorflow/tfjs-core';
 import { stringify } from 'yaml';
 import { parseConfigText } from '../config/load.js';
 import type { Config } from '../config/schema.js';
@@ -9,9 +8,9 @@ import type { GroundTruthData } from '../datasets/ground_truth.js';
 import type { Framework } from '../frameworks/base.js';
 import { createFramework } from '../frameworks/registry.js';
 import { createModel } from '../nn/architectures.js';
-import { UserError } from '../util/errors.js';
-import { Rng, type RngState } from '../util/random.js';
+import { Rng } from '../util/random.js';
 import { loadCheckpoint, type CheckpointState } from './checkpoint.js';
+import { disposeCheckpointState, restoreOptimizers, restoreStreams, restoreVariables } from './restore.js';
 
 export interface Session {
   config: Config;
@@ -49,38 +48,13 @@ export async function restoreSession(checkpointDir: string, overrides: readonly 
   try {
     const config = parseConfigText(stringify(state.config), `${checkpointDir}/manifest.json`, overrides);
     const session = await createSession(config);
-    assignWeights(session.framework, state, checkpointDir);
-    restoreOptimizers(session.framework, state, checkpointDir);
+    restoreVariables(session.framework.variables(), state, checkpointDir);
+    restoreOptimizers(session.framework.optimizers(), state, checkpointDir);
     session.step = state.step;
-    session.rngs = { data: restoreRng(state.rng, 'data', checkpointDir), noise: restoreRng(state.rng, 'noise', checkpointDir) };
+    session.rngs = restoreStreams(state, checkpointDir);
     return session;
   } finally {
-    tf.dispose([...state.weights.values(), ...[...state.optimizers.values()].flatMap((o) => [...o.tensors.values()])]);
-  }
-}
-
-function restoreRng(saved: Record<string, RngState>, name: string, where: string): Rng {
-  const s = saved?.[name];
-  if (!Array.isArray(s) || s.length !== 4) throw new UserError(`${where}: checkpoint has no '${name}' random state`);
-  return Rng.fromState(s);
-}
-
-function assignWeights(framework: Framework, state: CheckpointState, where: string): void {
-  for (const [name, variable] of framework.variables()) {
-    const saved = state.weights.get(name);
-    if (!saved) throw new UserError(`${where}: checkpoint lacks weight '${name}'`);
-    if (saved.shape.join('x') !== variable.shape.join('x')) {
-      throw new UserError(`${where}: weight '${name}' has shape [${saved.shape}], the model needs [${variable.shape}]`);
-    }
-    variable.assign(saved);
-  }
-}
-
-function restoreOptimizers(framework: Framework, state: CheckpointState, where: string): void {
-  for (const [name, optimizer] of framework.optimizers()) {
-    const saved = state.optimizers.get(name);
-    if (!saved) throw new UserError(`${where}: checkpoint lacks the state of optimizer '${name}'`);
-    optimizer.restore(saved.iterations, saved.tensors);
+    disposeCheckpointState(state);
   }
 }
 

@@ -2,12 +2,12 @@
 // TensorBoard, checkpoints on schedule, and a hard stop on a non-finite loss that leaves the last
 // good checkpoint in place.
 import * as tf from '@tensorflow/tfjs-core';
-import { UserError } from '../util/errors.js';
 import type { SummaryWriter } from '../util/tensorboard.js';
 import type { TrainingBatch } from '../frameworks/base.js';
 import { renderViews, viewSampler } from './batches.js';
 import { BatchStream, type Prefetch } from './prefetch.js';
-import { latestCheckpoint, saveCheckpoint } from './checkpoint.js';
+import { saveCheckpoint } from './checkpoint.js';
+import { checkTermsFinite, checkVariablesFinite } from './divergence.js';
 import { sessionState, type Session } from './session.js';
 
 export interface ProgressEvent {
@@ -29,21 +29,6 @@ export interface TrainOptions {
 export function nextBatch(session: Session): TrainingBatch {
   const { dataset, config, framework, rngs } = session;
   return renderViews(dataset, viewSampler(config.sampling, framework.views), framework.views, config.train.batch_size, rngs.data);
-}
-
-function describeLastCheckpoint(runDir: string): string {
-  try {
-    return `the last good checkpoint is ${latestCheckpoint(runDir)}`;
-  } catch {
-    return 'no checkpoint was written before it';
-  }
-}
-
-function weightsAreFinite(session: Session): boolean {
-  return tf.tidy(() => {
-    const flags = [...session.framework.variables().values()].map((v) => tf.all(tf.isFinite(v)));
-    return tf.all(tf.stack(flags)).dataSync()[0] === 1;
-  });
 }
 
 export async function train(session: Session, options: TrainOptions): Promise<void> {
@@ -76,10 +61,7 @@ async function trainOneStep(session: Session, batches: BatchStream, options: Tra
   } finally {
     tf.dispose(x.views);
   }
-  const bad = Object.entries(terms).find(([, v]) => !Number.isFinite(v));
-  if (bad) {
-    throw new UserError(`training diverged: ${bad[0]} is ${bad[1]} at step ${step}; ${describeLastCheckpoint(options.runDir)}`);
-  }
+  checkTermsFinite(terms, step, options.runDir);
   session.step = step;
   const stepsPerSecond = (step - clock.firstStep) / ((performance.now() - clock.started) / 1000);
   if (options.writer && (step % config.train.log_every === 0 || step === total)) {
@@ -87,9 +69,7 @@ async function trainOneStep(session: Session, batches: BatchStream, options: Tra
     options.writer.scalar('train/steps_per_second', stepsPerSecond, step);
   }
   if (step % config.train.checkpoint_every === 0 || step === total) {
-    if (!weightsAreFinite(session)) {
-      throw new UserError(`training diverged: the weights hold NaN or Inf after step ${step}; ${describeLastCheckpoint(options.runDir)}`);
-    }
+    checkVariablesFinite(session.framework.variables(), `step ${step}`, options.runDir);
     await saveCheckpoint(options.runDir, sessionState(session), config.train.keep_checkpoints);
   }
   options.onProgress?.({ step, totalSteps: total, terms, stepsPerSecond });

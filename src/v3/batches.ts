@@ -15,11 +15,7 @@ export interface LabelledBatch extends FragmentBatch {
 
 /** The batches of one epoch: sample indices in a shuffled order, cut into runs of `batchSize`. */
 export function epochBatches(count: number, batchSize: number, rng: Rng): Int32Array[] {
-  const order = Int32Array.from({ length: count }, (_, i) => i);
-  for (let i = count - 1; i > 0; i--) {
-    const j = rng.int(i + 1);
-    [order[i], order[j]] = [order[j], order[i]];
-  }
+  const order = Int32Array.from(rng.shuffle(Array.from({ length: count }, (_, i) => i)));
   const batches: Int32Array[] = [];
   for (let start = 0; start < count; start += batchSize) batches.push(order.subarray(start, Math.min(count, start + batchSize)));
   return batches;

@@ -85,6 +85,7 @@ function reconstructionSheet(system: V3System, data: SequenceDataset, rng: Rng):
   const perSample = inputs.length / indices.length;
   const rows = [...indices].flatMap((_, b) => [inputs.slice(b * perSample, (b + 1) * perSample), recon.slice(b * perSample, (b + 1) * perSample)]);
   // Spectrograms span whatever their values span; images are in [-1, 1] (PhoneNums) or [0, 1] (Sprites).
-  const range = data.fragmentShape[2] === 1 ? valueRange(rows) : valueRange(rows)[0] < 0 ? [-1, 1] as const : [0, 1] as const;
+  const span = valueRange(rows);
+  const range = data.fragmentShape[2] === 1 ? span : span[0] < 0 ? [-1, 1] as const : [0, 1] as const;
   return fragmentRowsPng(rows, data.fragmentShape, data.fragmentsPerSample, range);
 }

@@ -7,10 +7,9 @@ import * as path from 'node:path';
 import { stringify } from 'yaml';
 import { parse as parseYaml } from 'yaml';
 import { latestCheckpoint } from '../train/checkpoint.js';
-import { prepareRunDir, type RunHooks } from '../train/run.js';
+import { prepareRunDir, withRunWriter, type RunHooks } from '../train/run.js';
 import { writeFileAtomic } from '../util/files.js';
 import { encodeJson } from '../util/json.js';
-import { SummaryWriter } from '../util/tensorboard.js';
 import type { V3Config } from './config.js';
 import { evaluateV3 } from './evaluate.js';
 import { createV3Session, restoreV3Session, type V3Session } from './session.js';
@@ -47,14 +46,11 @@ async function evaluateAndWrite(session: V3Session, runDir: string, hooks: RunHo
     task: 'v3', step: session.step, dataset: session.config.dataset.name, framework: 'v3', seed: session.config.seed,
     metrics: { v3: metrics }, errors: { v3: {} },
   }));
-  const writer = new SummaryWriter(path.join(runDir, 'tensorboard'));
-  try {
+  await withRunWriter(runDir, 0, async (writer) => {
     for (const [group, values] of Object.entries(metrics)) {
       for (const [key, value] of Object.entries(values)) writer.scalar(`eval/${group}/${key}`, value, session.step);
     }
-  } finally {
-    writer.close();
-  }
+  });
   for (const f of files) hooks.log?.(`wrote ${f}`);
   return { runDir, step: session.step, files: [metricsFile, ...files] };
 }
@@ -68,13 +64,7 @@ async function using<T>(session: V3Session, work: (session: V3Session) => Promis
 }
 
 async function trainWithLogs(session: V3Session, runDir: string, hooks: RunHooks): Promise<void> {
-  const writer = new SummaryWriter(path.join(runDir, 'tensorboard'));
-  if (session.step > 0) writer.sessionStart(session.step + 1);
-  try {
-    await trainV3(session, { runDir, writer, onProgress: hooks.onProgress });
-  } finally {
-    writer.close();
-  }
+  await withRunWriter(runDir, session.step, (writer) => trainV3(session, { runDir, writer, onProgress: hooks.onProgress }));
 }
 
 function startV3Run(config: V3Config, runDir: string, overwrite: boolean): V3Session {

@@ -1,14 +1,13 @@
 // A V3 training session: the sequence dataset, the system (model, codebook, AdamW), the step
 // reached and the random streams, built fresh from a config or restored from a checkpoint. Runs
 // are checkpointed at epoch ends only, so the epoch is the step count over the steps per epoch.
-import * as tf from '@tensorflow/tfjs-core';
 import { stringify } from 'yaml';
 import { parseConfigWith } from '../config/load.js';
 import { createSequenceDataset } from '../sequences/registry.js';
 import type { SequenceDataset } from '../sequences/sequence_data.js';
 import { loadCheckpoint, type CheckpointState } from '../train/checkpoint.js';
-import { UserError } from '../util/errors.js';
-import { Rng, type RngState } from '../util/random.js';
+import { disposeCheckpointState, restoreOptimizers, restoreStreams, restoreVariables } from '../train/restore.js';
+import { Rng } from '../util/random.js';
 import { V3ConfigSchema, type V3Config } from './config.js';
 import { V3System } from './system.js';
 
@@ -55,33 +54,18 @@ export function v3SessionState(session: V3Session): CheckpointState<V3Config> {
   };
 }
 
-function restoreRng(saved: Record<string, RngState>, name: string, where: string): Rng {
-  const s = saved?.[name];
-  if (!Array.isArray(s) || s.length !== 4) throw new UserError(`${where}: checkpoint has no '${name}' random state`);
-  return Rng.fromState(s);
-}
-
 /** Rebuilds a session from a checkpoint; `overrides` (`key=value`) may change e.g. train.epochs. */
 export function restoreV3Session(checkpointDir: string, overrides: readonly string[] = []): V3Session {
   const state = loadCheckpoint<V3Config>(checkpointDir);
   try {
     const config = parseConfigWith(V3ConfigSchema, stringify(state.config), `${checkpointDir}/manifest.json`, overrides);
     const session = createV3Session(config);
-    for (const [name, variable] of session.system.variables()) {
-      const saved = state.weights.get(name);
-      if (!saved) throw new UserError(`${checkpointDir}: checkpoint lacks '${name}'`);
-      if (saved.shape.join('x') !== variable.shape.join('x')) {
-        throw new UserError(`${checkpointDir}: '${name}' has shape [${saved.shape}], the model needs [${variable.shape}]`);
-      }
-      variable.assign(saved);
-    }
-    const optimizer = state.optimizers.get('model');
-    if (!optimizer) throw new UserError(`${checkpointDir}: checkpoint lacks the optimizer state`);
-    session.system.optimizer.restore(optimizer.iterations, optimizer.tensors);
+    restoreVariables(session.system.variables(), state, checkpointDir);
+    restoreOptimizers(new Map([['model', session.system.optimizer]]), state, checkpointDir);
     session.step = state.step;
-    session.rngs = { data: restoreRng(state.rng, 'data', checkpointDir), noise: restoreRng(state.rng, 'noise', checkpointDir) };
+    session.rngs = restoreStreams(state, checkpointDir);
     return session;
   } finally {
-    tf.dispose([...state.weights.values(), ...[...state.optimizers.values()].flatMap((o) => [...o.tensors.values()])]);
+    disposeCheckpointState(state);
   }
 }

@@ -2,10 +2,9 @@
 // learning rate (the original's per-epoch exponential decay with a floor), the validation total
 // loss after every epoch, checkpoints at epoch ends, scalars to TensorBoard, and a hard stop on a
 // non-finite loss that leaves the last good checkpoint in place.
-import * as tf from '@tensorflow/tfjs-core';
-import { latestCheckpoint, saveCheckpoint } from '../train/checkpoint.js';
+import { saveCheckpoint } from '../train/checkpoint.js';
+import { checkTermsFinite, checkVariablesFinite } from '../train/divergence.js';
 import type { ProgressEvent } from '../train/trainer.js';
-import { UserError } from '../util/errors.js';
 import { Rng } from '../util/random.js';
 import type { SummaryWriter } from '../util/tensorboard.js';
 import { epochBatches, renderSamples } from './batches.js';
@@ -16,14 +15,6 @@ export interface V3TrainOptions {
   runDir: string;
   writer?: SummaryWriter;
   onProgress?: (event: ProgressEvent) => void;
-}
-
-function lastCheckpointNote(runDir: string): string {
-  try {
-    return `the last good checkpoint is ${latestCheckpoint(runDir)}`;
-  } catch {
-    return 'no checkpoint was written before it';
-  }
 }
 
 /** Mean total loss over the first `batches` validation batches, in eval mode, with a fixed stream. */
@@ -66,8 +57,7 @@ export async function trainV3(session: V3Session, options: V3TrainOptions): Prom
       } finally {
         batch.x.dispose();
       }
-      const bad = Object.entries(terms).find(([, v]) => !Number.isFinite(v));
-      if (bad) throw new UserError(`training diverged: ${bad[0]} is ${bad[1]} at step ${step}; ${lastCheckpointNote(options.runDir)}`);
+      checkTermsFinite(terms, step, options.runDir);
       session.step = step;
       const stepsPerSecond = (step - firstStep) / ((performance.now() - started) / 1000);
       if (options.writer && step % config.train.log_every === 0) {
@@ -82,8 +72,7 @@ export async function trainV3(session: V3Session, options: V3TrainOptions): Prom
     const valLoss = validationLoss(session, config.train.val_batches);
     options.writer?.scalar('val/total', valLoss, session.step);
     if (finished % config.train.checkpoint_every === 0 || finished === config.train.epochs) {
-      const finite = tf.tidy(() => [...system.variables().values()].every((v) => tf.all(tf.isFinite(v)).dataSync()[0] === 1));
-      if (!finite) throw new UserError(`training diverged: the weights hold NaN or Inf after epoch ${finished}; ${lastCheckpointNote(options.runDir)}`);
+      checkVariablesFinite(system.variables(), `epoch ${finished}`, options.runDir);
       await saveCheckpoint(options.runDir, v3SessionState(session), config.train.keep_checkpoints);
     }
   }
