@@ -8,7 +8,7 @@ import { originalFileReaders } from '../datasets/original_files.js';
 import { DATASET_CONVENTIONS } from '../datasets/resized.js';
 import { numObservations } from '../datasets/ground_truth.js';
 import { createDataset, datasetNames } from '../datasets/registry.js';
-import { createSequenceDataset, sequenceDatasetNames } from '../sequences/registry.js';
+import { openSequenceDataset, sequenceDatasetNames } from '../sequences/registry.js';
 import { UserError } from '../util/errors.js';
 import { writeFileAtomic } from '../util/files.js';
 import { Rng } from '../util/random.js';
@@ -55,9 +55,13 @@ export function registerDataCommands(program: Program): void {
     .action(async (name, opts) => {
       const seed = integerOption('--seed', opts.seed, 0);
       if (sequenceDatasetNames().includes(name)) {
-        const sequences = createSequenceDataset(name, { seed, ood: opts.ood });
-        const split = sequences.count('train') > 0 ? 'train' : 'test';
-        writeFileAtomic(opts.out, sequenceSheetPng(sequences, split, 8, Rng.fromSeed(seed)));
+        const sequences = await openSequenceDataset(name, { seed, ood: opts.ood, path: opts.path });
+        try {
+          const split = sequences.count('train') > 0 ? 'train' : 'test';
+          writeFileAtomic(opts.out, sequenceSheetPng(sequences, split, 8, Rng.fromSeed(seed)));
+        } finally {
+          sequences.close?.();
+        }
         console.log(`wrote ${opts.out}`);
         return;
       }

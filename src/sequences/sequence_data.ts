@@ -52,6 +52,8 @@ export interface SequenceDataset {
    * labels. `rng` draws the per-draw randomness the original's loader has (none for PhoneNums).
    */
   sample(split: SequenceSplit, index: number, rng: Rng, out: Float32Array, offset: number): SequenceLabels;
+  /** Releases what a file-backed dataset holds open. */
+  close?(): void;
 }
 
 export function fragmentSize(data: SequenceDataset): number {

@@ -3,7 +3,9 @@
 // binary weight format, so a browser loads the model with tf.io.loadWeights. Each checkpoint
 // directory is built under a temporary name and renamed into place, and `latest` (rewritten
 // atomically) names the newest one only after it is complete; a process killed at any moment
-// therefore leaves the previous complete checkpoint reachable.
+// therefore leaves the previous complete checkpoint reachable. Runs that score a validation loss
+// record it, and `best` names the checkpoint with the lowest; pruning spares it, so a run can be
+// evaluated at its best validation loss as the original V3 picks its checkpoint.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
@@ -23,6 +25,8 @@ export interface CheckpointState<C = Config> {
   weights: Map<string, tf.Tensor>;
   /** Each optimizer's state by its name ('model', and e.g. 'discriminator'). */
   optimizers: Map<string, OptimizerState>;
+  /** The validation loss at this step, for runs that score one. */
+  validationLoss?: number;
 }
 
 export interface OptimizerState {
@@ -45,6 +49,7 @@ export interface CheckpointManifest<C = Config> {
   optimizers: Record<string, { name: 'adam'; iterations: number }>;
   optimizerManifest: WeightsGroup[];
   weightsManifest: WeightsGroup[];
+  validationLoss?: number;
 }
 
 export function checkpointsDir(runDir: string): string {
@@ -60,7 +65,10 @@ async function encode(tensors: Map<string, tf.Tensor>, file: string): Promise<{ 
   return { bytes: new Uint8Array(data), group: { paths: [file], weights: specs } };
 }
 
-/** Writes a checkpoint, points `latest` at it, and keeps only the newest `keep` checkpoints. */
+/**
+ * Writes a checkpoint, points `latest` at it (and `best`, when its validation loss is the lowest so
+ * far), and keeps only the newest `keep` checkpoints and the best one.
+ */
 export async function saveCheckpoint<C>(runDir: string, state: CheckpointState<C>, keep: number): Promise<string> {
   const root = checkpointsDir(runDir);
   fs.mkdirSync(root, { recursive: true });
@@ -81,6 +89,7 @@ export async function saveCheckpoint<C>(runDir: string, state: CheckpointState<C
     optimizers: Object.fromEntries([...state.optimizers].map(([name, o]) => [name, { name: 'adam', iterations: o.iterations }])),
     optimizerManifest: [optimizer.group],
     weightsManifest: [weights.group],
+    ...(Number.isFinite(state.validationLoss) ? { validationLoss: state.validationLoss } : {}),
   };
   if (!fs.existsSync(target)) {
     writeDirAtomic(target, (dir) => {
@@ -90,9 +99,28 @@ export async function saveCheckpoint<C>(runDir: string, state: CheckpointState<C
     });
   }
   writeFileAtomic(path.join(root, 'latest'), `${name}\n`);
-  const old = fs.readdirSync(root).filter((d) => /^step-\d+$/.test(d)).sort().slice(0, -keep);
+  const best = pointedCheckpoint(runDir, 'best');
+  const bestSoFar = best === null ? undefined : readManifest(best).validationLoss;
+  if (manifest.validationLoss !== undefined && (bestSoFar === undefined || manifest.validationLoss < bestSoFar)) {
+    writeFileAtomic(path.join(root, 'best'), `${name}\n`);
+  }
+  const kept = path.basename(pointedCheckpoint(runDir, 'best') ?? '');
+  const old = fs.readdirSync(root).filter((d) => /^step-\d+$/.test(d) && d !== kept).sort().slice(0, -keep);
   for (const d of old) fs.rmSync(path.join(root, d), { recursive: true, force: true });
   return target;
+}
+
+/** The checkpoint a pointer file (`latest`, `best`) names, or null without the pointer or its checkpoint. */
+function pointedCheckpoint(runDir: string, pointer: 'latest' | 'best'): string | null {
+  const file = path.join(checkpointsDir(runDir), pointer);
+  if (!fs.existsSync(file)) return null;
+  const dir = path.join(checkpointsDir(runDir), fs.readFileSync(file, 'utf8').trim());
+  return fs.existsSync(dir) ? dir : null;
+}
+
+/** The checkpoint with the lowest validation loss, or the newest where the run recorded none. */
+export function bestCheckpoint(runDir: string): string {
+  return pointedCheckpoint(runDir, 'best') ?? latestCheckpoint(runDir);
 }
 
 /** The directory of the newest complete checkpoint of a run. */
@@ -154,6 +182,7 @@ export function loadCheckpoint<C = Config>(dir: string): CheckpointState<C> {
     rng: manifest.rng,
     weights: readWeights(dir, manifest.weightsManifest, 'weights'),
     optimizers: splitOptimizerState(dir, manifest),
+    ...(manifest.validationLoss === undefined ? {} : { validationLoss: manifest.validationLoss }),
   };
 }
 

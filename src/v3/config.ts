@@ -13,7 +13,8 @@ export const V3ConfigSchema = z.strictObject({
   seed: z.number().int().nonnegative().default(0).describe('seeds data, initialisation, batches and evaluation'),
   backend: z.enum(BACKEND_REQUESTS).default('auto'),
   dataset: z.strictObject({
-    name: z.string().default('phonenums').describe('sequence dataset: phonenums, insnotes or sprites'),
+    name: z.string().default('phonenums').describe('sequence dataset: phonenums, insnotes, sprites (generated), svhn or librispeech (read)'),
+    path: z.string().optional().describe("svhn, librispeech: directory of the original's train/val/test .hdf5 files"),
     size: positiveInt.optional().describe('PhoneNums pages (1000) or InsNotes files per instrument (100); smaller for small configs'),
     fragments: positiveInt.optional().describe("fragments per sample (the original's n_fragments: 10, 12, 9)"),
   }).prefault({}),
@@ -45,6 +46,8 @@ export const V3ConfigSchema = z.strictObject({
     log_every: positiveInt.default(10).describe('steps between TensorBoard scalar records'),
   }).prefault({}),
   eval: z.strictObject({
+    checkpoint: z.enum(['best_val', 'last']).default('best_val')
+      .describe("which checkpoint to evaluate: the lowest validation loss (the original's choice) or the last"),
     paper_era: z.boolean().default(false).describe('retrieval as the paper-era code: the fixed k-list, the query among its neighbours'),
     ood_size: positiveInt.optional().describe("size of the out-of-distribution set, as dataset.size (default the original's: 1000 pages, 100 files per instrument)"),
     repeats: positiveInt.default(1).describe('passes over the test split (the original repeats 5 times when n < #content classes)'),

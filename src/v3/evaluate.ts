@@ -46,7 +46,11 @@ export async function evaluateV3(session: V3Session, runDir: string, log?: (line
   };
   const counts = countAtomClasses(test.atoms, test.contentLabels, config.model.n_atoms, data.contentNames.length);
   const confusion = codebookConfusion(counts);
-  metrics.codebook = { accuracy: codebookAccuracy(confusion.normalized), atoms_used: counts.filter((row) => row.some((c) => c > 0)).length };
+  metrics.codebook = {
+    accuracy: codebookAccuracy(confusion.normalized),
+    atoms_used: counts.filter((row) => row.some((c) => c > 0)).length,
+    fragments: test.rows,
+  };
   const files: string[] = [];
   const write = (name: string, bytes: Uint8Array) => {
     const file = path.join(runDir, name);
@@ -57,12 +61,16 @@ export async function evaluateV3(session: V3Session, runDir: string, log?: (line
 
   if (OOD_SEQUENCE_DATASETS.includes(config.dataset.name)) {
     log?.('zero-shot: the out-of-distribution styles through the in-distribution atom map');
-    const ood = datasetOf(config, true);
-    const oodTest = embedSplit(system, ood, 'test', 1, batchSize, streams.fork('ood'));
-    metrics.zero_shot_ood = { ...zeroShotOodAccuracy(confusion, oodTest.atoms, oodTest.contentLabels) };
-    for (const shots of config.eval.few_shot) {
-      log?.(`few-shot: one epoch on ${shots} sample(s) per OOD style, then the OOD test split`);
-      metrics[`few_shot_${shots}`] = { ...fewShotAccuracy(session, ood, shots, confusion, streams.fork(`few-shot ${shots}`)) };
+    const ood = await datasetOf(config, true);
+    try {
+      const oodTest = embedSplit(system, ood, 'test', 1, batchSize, streams.fork('ood'));
+      metrics.zero_shot_ood = { ...zeroShotOodAccuracy(confusion, oodTest.atoms, oodTest.contentLabels) };
+      for (const shots of config.eval.few_shot) {
+        log?.(`few-shot: one epoch on ${shots} sample(s) per OOD style, then the OOD test split`);
+        metrics[`few_shot_${shots}`] = { ...fewShotAccuracy(session, ood, shots, confusion, streams.fork(`few-shot ${shots}`)) };
+      }
+    } finally {
+      ood.close?.();
     }
   }
   if (config.eval.tsne_points > 0) {

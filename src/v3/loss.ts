@@ -135,13 +135,20 @@ export function widenStyle(zStyle: tf.Tensor3D, radius: number): tf.Tensor3D {
     const padded = radius > 0 ? tf.concat([head, zStyle, tail], 1) : zStyle;
     const length = n + 2 * radius;
     let sum: tf.Tensor = padded;
-    for (let shift = -radius; shift <= radius; shift++) {
-      // torch.roll(P, shift)[j] = P[(j − shift) mod L].
-      const source = Array.from({ length }, (_, j) => (((j - shift) % length) + length) % length);
-      sum = tf.add(sum, tf.gather(padded, tf.tensor1d(source, 'int32'), 1));
-    }
+    for (let shift = -radius; shift <= radius; shift++) sum = tf.add(sum, rollFragments(padded, shift, length));
     return tf.div(sum, 2 * radius + 1) as tf.Tensor3D;
   });
+}
+
+/**
+ * torch.roll(x, shift, dim=1): row j of the result is row (j − shift) mod L of x. Two slices and a
+ * concat rather than a gather, whose gradient needs a kernel (UnsortedSegmentSum) wasm lacks.
+ */
+function rollFragments(x: tf.Tensor3D, shift: number, length: number): tf.Tensor3D {
+  const k = ((shift % length) + length) % length;
+  if (k === 0) return x;
+  const [batch, , d] = x.shape;
+  return tf.concat([tf.slice(x, [0, length - k, 0], [batch, k, d]), tf.slice(x, [0, 0, 0], [batch, length - k, d])], 1);
 }
 
 /** ReLU(r − numerator / (denominator + ε)) / r: in [0, 1], 0 once the ratio reaches r. */

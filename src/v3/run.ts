@@ -1,12 +1,14 @@
 // A V3 run as library calls, as train/run.ts is for ground-truth runs: train from a config into a
-// run directory and evaluate with the V3 suite, resume a run, or re-evaluate it from its latest
-// checkpoint.
+// run directory and evaluate with the V3 suite, resume a run, or re-evaluate it. Evaluation reads
+// the checkpoint eval.checkpoint names: by default the one with the lowest validation loss, as the
+// original evaluates the checkpoint picked by it, else the last.
 // metrics.json keeps the layout `disentangle collect` reads, under the representation name `v3`.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { stringify } from 'yaml';
 import { parse as parseYaml } from 'yaml';
-import { latestCheckpoint } from '../train/checkpoint.js';
+import { bestCheckpoint, latestCheckpoint, loadCheckpoint } from '../train/checkpoint.js';
+import { disposeCheckpointState, restoreVariables } from '../train/restore.js';
 import { prepareRunDir, withRunWriter, type RunHooks } from '../train/run.js';
 import { writeFileAtomic } from '../util/files.js';
 import { encodeJson } from '../util/json.js';
@@ -39,27 +41,49 @@ export interface V3RunResult {
   files: string[];
 }
 
+interface EvaluatedCheckpoint {
+  step: number;
+  validation_loss: number | null;
+}
+
+/** Puts the weights of the checkpoint eval.checkpoint names into the session. */
+function loadEvaluatedWeights(session: V3Session, runDir: string): EvaluatedCheckpoint {
+  const dir = session.config.eval.checkpoint === 'last' ? latestCheckpoint(runDir) : bestCheckpoint(runDir);
+  const state = loadCheckpoint<V3Config>(dir);
+  try {
+    if (state.step !== session.step) restoreVariables(session.system.variables(), state, dir);
+    return { step: state.step, validation_loss: state.validationLoss ?? null };
+  } finally {
+    disposeCheckpointState(state);
+  }
+}
+
 async function evaluateAndWrite(session: V3Session, runDir: string, hooks: RunHooks): Promise<V3RunResult> {
+  const checkpoint = loadEvaluatedWeights(session, runDir);
+  hooks.log?.(`evaluating the checkpoint of step ${checkpoint.step} (${session.config.eval.checkpoint}, validation loss ${checkpoint.validation_loss ?? 'not scored'})`);
   const { metrics, files } = await evaluateV3(session, runDir, hooks.log);
   const metricsFile = path.join(runDir, 'metrics.json');
   writeFileAtomic(metricsFile, encodeJson({
-    task: 'v3', step: session.step, dataset: session.config.dataset.name, framework: 'v3', seed: session.config.seed,
+    task: 'v3', step: checkpoint.step, dataset: session.config.dataset.name, framework: 'v3', seed: session.config.seed,
+    checkpoint: { rule: session.config.eval.checkpoint, ...checkpoint, trained_steps: session.step },
     metrics: { v3: metrics }, errors: { v3: {} },
   }));
   await withRunWriter(runDir, 0, async (writer) => {
     for (const [group, values] of Object.entries(metrics)) {
-      for (const [key, value] of Object.entries(values)) writer.scalar(`eval/${group}/${key}`, value, session.step);
+      for (const [key, value] of Object.entries(values)) writer.scalar(`eval/${group}/${key}`, value, checkpoint.step);
     }
   });
   for (const f of files) hooks.log?.(`wrote ${f}`);
-  return { runDir, step: session.step, files: [metricsFile, ...files] };
+  return { runDir, step: checkpoint.step, files: [metricsFile, ...files] };
 }
 
-async function using<T>(session: V3Session, work: (session: V3Session) => Promise<T>): Promise<T> {
+async function using<T>(opening: Promise<V3Session>, work: (session: V3Session) => Promise<T>): Promise<T> {
+  const session = await opening;
   try {
     return await work(session);
   } finally {
     session.system.dispose();
+    session.data.close?.();
   }
 }
 
@@ -67,7 +91,7 @@ async function trainWithLogs(session: V3Session, runDir: string, hooks: RunHooks
   await withRunWriter(runDir, session.step, (writer) => trainV3(session, { runDir, writer, onProgress: hooks.onProgress }));
 }
 
-function startV3Run(config: V3Config, runDir: string, overwrite: boolean): V3Session {
+function startV3Run(config: V3Config, runDir: string, overwrite: boolean): Promise<V3Session> {
   prepareRunDir(runDir, overwrite, V3_PICTURES);
   writeFileAtomic(path.join(runDir, 'config.yaml'), stringify(config));
   return createV3Session(config);

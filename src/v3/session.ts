@@ -3,7 +3,7 @@
 // are checkpointed at epoch ends only, so the epoch is the step count over the steps per epoch.
 import { stringify } from 'yaml';
 import { parseConfigWith } from '../config/load.js';
-import { createSequenceDataset } from '../sequences/registry.js';
+import { openSequenceDataset } from '../sequences/registry.js';
 import type { SequenceDataset } from '../sequences/sequence_data.js';
 import { loadCheckpoint, type CheckpointState } from '../train/checkpoint.js';
 import { disposeCheckpointState, restoreOptimizers, restoreStreams, restoreVariables } from '../train/restore.js';
@@ -24,22 +24,22 @@ export interface V3Session {
 }
 
 /** The run's dataset, or with `ood` its out-of-distribution styles (of size eval.ood_size). */
-export function datasetOf(config: V3Config, ood = false): SequenceDataset {
-  const { name, size, fragments } = config.dataset;
+export function datasetOf(config: V3Config, ood = false): Promise<SequenceDataset> {
+  const { name, size, fragments, path } = config.dataset;
   const seed = Rng.fromSeed(config.seed).fork(ood ? 'ood-dataset' : 'dataset').uint32();
-  return createSequenceDataset(name, { seed, size: ood ? config.eval.ood_size : size, fragmentsPerSample: fragments, ood }, 'dataset.name');
+  return openSequenceDataset(name, { seed, size: ood ? config.eval.ood_size : size, fragmentsPerSample: fragments, ood, path }, 'dataset.name');
 }
 
 export function stepsPerEpoch(session: Pick<V3Session, 'config' | 'data'>): number {
   return Math.ceil(session.data.count('train') / session.config.train.batch_size);
 }
 
-export function createV3Session(config: V3Config): V3Session {
+export async function createV3Session(config: V3Config): Promise<V3Session> {
   const root = Rng.fromSeed(config.seed);
   const init = root.fork('init');
   const rngs = { data: root.fork('data'), noise: root.fork('noise') };
   const evalSeed = root.fork('eval').uint32();
-  const data = datasetOf(config);
+  const data = await datasetOf(config);
   return { config, data, system: new V3System(config, init), step: 0, rngs, evalSeed };
 }
 
@@ -55,11 +55,11 @@ export function v3SessionState(session: V3Session): CheckpointState<V3Config> {
 }
 
 /** Rebuilds a session from a checkpoint; `overrides` (`key=value`) may change e.g. train.epochs. */
-export function restoreV3Session(checkpointDir: string, overrides: readonly string[] = []): V3Session {
+export async function restoreV3Session(checkpointDir: string, overrides: readonly string[] = []): Promise<V3Session> {
   const state = loadCheckpoint<V3Config>(checkpointDir);
   try {
     const config = parseConfigWith(V3ConfigSchema, stringify(state.config), `${checkpointDir}/manifest.json`, overrides);
-    const session = createV3Session(config);
+    const session = await createV3Session(config);
     restoreVariables(session.system.variables(), state, checkpointDir);
     restoreOptimizers(new Map([['model', session.system.optimizer]]), state, checkpointDir);
     session.step = state.step;

@@ -1,6 +1,6 @@
 // V3's training loop: epochs over the training split in shuffled batches, AdamW at the epoch's
 // learning rate (the original's per-epoch exponential decay with a floor), the validation total
-// loss after every epoch, checkpoints at epoch ends, scalars to TensorBoard, and a hard stop on a
+// loss after every epoch, checkpoints at epoch ends recording it, scalars to TensorBoard, and a hard stop on a
 // non-finite loss that leaves the last good checkpoint in place.
 import { saveCheckpoint } from '../train/checkpoint.js';
 import { checkTermsFinite, checkVariablesFinite } from '../train/divergence.js';
@@ -73,7 +73,7 @@ export async function trainV3(session: V3Session, options: V3TrainOptions): Prom
     options.writer?.scalar('val/total', valLoss, session.step);
     if (finished % config.train.checkpoint_every === 0 || finished === config.train.epochs) {
       checkVariablesFinite(system.variables(), `epoch ${finished}`, options.runDir);
-      await saveCheckpoint(options.runDir, v3SessionState(session), config.train.keep_checkpoints);
+      await saveCheckpoint(options.runDir, { ...v3SessionState(session), validationLoss: valLoss }, config.train.keep_checkpoints);
     }
   }
 }

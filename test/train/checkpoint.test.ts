@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { ConfigSchema } from '../../src/config/schema.js';
-import { latestCheckpoint, loadCheckpoint, saveCheckpoint, type CheckpointState } from '../../src/train/checkpoint.js';
+import { bestCheckpoint, latestCheckpoint, loadCheckpoint, saveCheckpoint, type CheckpointState } from '../../src/train/checkpoint.js';
 import { UserError } from '../../src/util/errors.js';
 import { Rng } from '../../src/util/random.js';
 
@@ -54,6 +54,27 @@ test('only the newest checkpoints are kept, and no temporary directory is left b
   for (const step of [10, 20, 30, 40]) await saveCheckpoint(dir, state(step), 2);
   assert.deepEqual(fs.readdirSync(path.join(dir, 'checkpoints')).sort(), ['latest', 'step-0000030', 'step-0000040']);
   assert.equal(loadCheckpoint(latestCheckpoint(dir)).step, 40);
+});
+
+test('the checkpoint with the lowest validation loss is kept past the newest ones and named by best', async () => {
+  await tf.setBackend('cpu');
+  const dir = runDir();
+  assert.throws(() => bestCheckpoint(dir), /no checkpoint found/);
+  const losses = [[10, 3.5], [20, 1.25], [30, 2], [40, 1.25], [50, 4]] as const;
+  const bestAfter: number[] = [];
+  for (const [step, loss] of losses) {
+    await saveCheckpoint(dir, { ...state(step), validationLoss: loss }, 2);
+    bestAfter.push(loadCheckpoint(bestCheckpoint(dir)).step);
+  }
+  assert.deepEqual(bestAfter, [10, 20, 20, 20, 20], 'a tie keeps the earlier checkpoint');
+  assert.deepEqual(fs.readdirSync(path.join(dir, 'checkpoints')).sort(), ['best', 'latest', 'step-0000020', 'step-0000040', 'step-0000050']);
+  assert.equal(loadCheckpoint(bestCheckpoint(dir)).validationLoss, 1.25);
+
+  const unscored = runDir();
+  await saveCheckpoint(unscored, state(10), 2);
+  await saveCheckpoint(unscored, { ...state(20), validationLoss: Number.NaN }, 2);
+  assert.equal(bestCheckpoint(unscored), latestCheckpoint(unscored), 'without validation losses best is the newest');
+  assert.equal(loadCheckpoint(latestCheckpoint(unscored)).validationLoss, undefined);
 });
 
 test('truncated weights, a missing file and a foreign manifest are one-line UserErrors naming the file', async () => {

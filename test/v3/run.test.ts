@@ -7,7 +7,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { initBackend, shutdownBackend } from '../../src/backends/select.js';
 import { parseConfigWith } from '../../src/config/load.js';
-import { latestCheckpoint } from '../../src/train/checkpoint.js';
+import { latestCheckpoint, loadCheckpoint } from '../../src/train/checkpoint.js';
+import { disposeCheckpointState } from '../../src/train/restore.js';
 import { V3ConfigSchema } from '../../src/v3/config.js';
 import { evaluateV3Run, runV3 } from '../../src/v3/run.js';
 import { Rng } from '../../src/util/random.js';
@@ -37,12 +38,15 @@ eval:
   few_shot: [1]
 `;
 
+/** 2 epochs of the 32 training pages (40 less 10% val and 10% test) in batches of 4. */
+const TRAINED_STEPS = 2 * (32 / 4);
+
 const config = (overrides: string[] = []) => parseConfigWith(V3ConfigSchema, TINY, 'tiny.yaml', overrides);
 const tempDir = () => fs.mkdtempSync(path.join(os.tmpdir(), 'v3-run-'));
 
 test('a V3 run resumed from its epoch-1 checkpoint ends with the weights of an uninterrupted run', async () => {
   await initBackend('wasm', { threads: 1 });
-  const straight = createV3Session(config());
+  const straight = await createV3Session(config());
   const straightDir = tempDir();
   await trainV3(straight, { runDir: straightDir });
   assert.equal(straight.step, 2 * stepsPerEpoch(straight));
@@ -50,10 +54,10 @@ test('a V3 run resumed from its epoch-1 checkpoint ends with the weights of an u
   straight.system.dispose();
 
   const interruptedDir = tempDir();
-  const first = createV3Session(config(['train.epochs=1']));
+  const first = await createV3Session(config(['train.epochs=1']));
   await trainV3(first, { runDir: interruptedDir });
   first.system.dispose();
-  const resumed = restoreV3Session(latestCheckpoint(interruptedDir), ['train.epochs=2']);
+  const resumed = await restoreV3Session(latestCheckpoint(interruptedDir), ['train.epochs=2']);
   await trainV3(resumed, { runDir: interruptedDir });
   try {
     for (const [name, variable] of resumed.system.variables()) assert.deepEqual(variable.dataSync(), expected.get(name), name);
@@ -83,17 +87,26 @@ test('run writes the V3 metrics and pictures, and eval from the checkpoint gives
   assert.ok(result.files.length >= 5);
   await evaluateV3Run(runDir);
   assert.deepEqual(JSON.parse(fs.readFileSync(path.join(runDir, 'metrics.json'), 'utf8')).metrics.v3, metrics);
+
+  // The evaluated checkpoint is the one of lowest validation loss among those saved.
+  const saved = fs.readdirSync(path.join(runDir, 'checkpoints')).filter((d) => d.startsWith('step-'))
+    .map((d) => loadCheckpoint<unknown>(path.join(runDir, 'checkpoints', d)));
+  const best = saved.reduce((a, b) => ((b.validationLoss as number) < (a.validationLoss as number) ? b : a));
+  assert.deepEqual(written.checkpoint, { rule: 'best_val', step: best.step, validation_loss: best.validationLoss, trained_steps: TRAINED_STEPS });
+  saved.forEach(disposeCheckpointState);
+  await evaluateV3Run(runDir, ['eval.checkpoint=last']);
+  assert.deepEqual(JSON.parse(fs.readFileSync(path.join(runDir, 'metrics.json'), 'utf8')).checkpoint.step, TRAINED_STEPS);
 });
 
 test('few-shot adaptation scores the OOD test split and leaves the model as it was', async () => {
   await initBackend('wasm', { threads: 1 });
-  const session = createV3Session(config(['train.epochs=1']));
+  const session = await createV3Session(config(['train.epochs=1']));
   try {
     await trainV3(session, { runDir: tempDir() });
     const before = new Map([...session.system.variables()].map(([name, v]) => [name, v.dataSync().slice()]));
-    const ood = datasetOf(session.config, true);
+    const ood = await datasetOf(session.config, true);
     assert.equal(ood.count('1_shot'), 8);
-    const test = embedSplit(session.system, datasetOf(session.config), 'test', 1, 4, Rng.fromSeed(1));
+    const test = embedSplit(session.system, await datasetOf(session.config), 'test', 1, 4, Rng.fromSeed(1));
     const confusion = codebookConfusion(countAtomClasses(test.atoms, test.contentLabels, 10, 10));
     const iterations = session.system.optimizer.iterations;
     const accuracy = fewShotAccuracy(session, ood, 1, confusion, Rng.fromSeed(2));

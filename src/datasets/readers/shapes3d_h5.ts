@@ -4,25 +4,13 @@
 // factor's indices, and the rows are checked to enumerate that grid in C order (orientation
 // fastest), so image row i is the observation of factor index i. The real file gives sizes
 // (10, 10, 10, 8, 4, 15).
-//
-// Before handing the file to HDF5 the superblock is checked here (signature, end-of-file address
-// against the file size): HDF5 reports a truncated or foreign file only as an uninformative error
-// after printing a multi-line diagnostic, whereas these checks give the one-line reason.
-import * as fs from 'node:fs';
-import h5wasm from 'h5wasm/node';
+
 import { factorsToIndex, type GroundTruthData } from '../ground_truth.js';
 import { UserError } from '../../util/errors.js';
 import { checkGridEnumeration } from './grid.js';
-import { openForReading } from './npy.js';
+import { datasetNamed, HDF5_INTEGER_CLASS, openHdf5, type H5Dataset, type H5File } from './hdf5.js';
 
 export const SHAPES3D_FACTOR_NAMES = ['floor_hue', 'wall_hue', 'object_hue', 'scale', 'shape', 'orientation'] as const;
-const HDF5_SIGNATURE = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
-const SUPERBLOCK_PROBE_BYTES = 128;
-/** HDF5's H5T_INTEGER type class, as h5wasm reports it in dataset metadata. */
-const INTEGER_CLASS = 0;
-
-type H5File = InstanceType<typeof h5wasm.File>;
-type H5Dataset = InstanceType<typeof h5wasm.Dataset>;
 
 export class Shapes3dH5Data implements GroundTruthData {
   readonly name = 'shapes3d';
@@ -44,14 +32,7 @@ export class Shapes3dH5Data implements GroundTruthData {
   }
 
   static async open(path: string): Promise<Shapes3dH5Data> {
-    checkHdf5Superblock(path);
-    await h5wasm.ready;
-    let file: H5File;
-    try {
-      file = new h5wasm.File(path, 'r');
-    } catch (e) {
-      throw new UserError(`${path}: HDF5 could not open the file (${(e as Error).message})`);
-    }
+    const file = await openHdf5(path);
     try {
       return Shapes3dH5Data.fromFile(path, file);
     } catch (e) {
@@ -66,7 +47,7 @@ export class Shapes3dH5Data implements GroundTruthData {
     const imageShape = images.shape ?? [];
     const labelShape = labels.shape ?? [];
     const { type, size, signed } = images.metadata;
-    if (imageShape.length !== 4 || type !== INTEGER_CLASS || size !== 1 || signed) {
+    if (imageShape.length !== 4 || type !== HDF5_INTEGER_CLASS || size !== 1 || signed) {
       throw new UserError(`${path}: 'images' should be (N, height, width, channels) uint8, found (${imageShape.join(', ')}) ${String(images.dtype)}`);
     }
     if (labelShape.length !== 2 || labelShape[0] !== imageShape[0] || labelShape[1] !== SHAPES3D_FACTOR_NAMES.length) {
@@ -95,42 +76,5 @@ export class Shapes3dH5Data implements GroundTruthData {
   /** Releases the HDF5 file handle. */
   close(): void {
     this.file.close();
-  }
-}
-
-function datasetNamed(file: H5File, name: string, path: string): H5Dataset {
-  const entity = file.get(name);
-  if (!(entity instanceof h5wasm.Dataset)) throw new UserError(`${path}: missing dataset '${name}'`);
-  return entity;
-}
-
-/**
- * The superblock sits at offset 0 (or 512, 1024, … after a user block); its end-of-file address
- * says how long the file must be. With 8-byte offsets that address is at byte 40 (version 0),
- * 44 (version 1, which adds 4 bytes of B-tree settings) or 28 (versions 2 and 3).
- */
-function checkHdf5Superblock(path: string): void {
-  const fd = openForReading(path);
-  try {
-    const fileSize = fs.fstatSync(fd).size;
-    const superblock = Buffer.alloc(SUPERBLOCK_PROBE_BYTES);
-    for (let base = 0; base + HDF5_SIGNATURE.length <= fileSize; base = base === 0 ? 512 : base * 2) {
-      const got = fs.readSync(fd, superblock, 0, SUPERBLOCK_PROBE_BYTES, base);
-      if (!HDF5_SIGNATURE.every((b, i) => superblock[i] === b)) continue;
-      const version = superblock[8];
-      const offsetSize = version <= 1 ? superblock[13] : superblock[9];
-      const eofAt = version === 0 ? 40 : version === 1 ? 44 : 28;
-      if (offsetSize !== 8 || got < eofAt + 8) {
-        throw new UserError(`${path}: truncated or unsupported HDF5 superblock (version ${version})`);
-      }
-      const endOfFile = base + Number(superblock.readBigUInt64LE(eofAt));
-      if (endOfFile > fileSize) {
-        throw new UserError(`${path}: truncated HDF5 file (superblock says ${endOfFile} bytes, file has ${fileSize})`);
-      }
-      return;
-    }
-    throw new UserError(`${path}: not an HDF5 file (bad signature)`);
-  } finally {
-    fs.closeSync(fd);
   }
 }
