@@ -11,7 +11,7 @@ namespace native {
 namespace {
 
 // Codes shared with src/backends/native.ts (UNARY_OPS / BINARY_OPS there, same order).
-enum class UnaryOp { Relu, Exp, Log, Log1p, Neg, Abs, Sqrt, Rsqrt, Square, Sigmoid, Softplus, Step, Reciprocal, Sign, Tanh };
+enum class UnaryOp { Relu, Exp, Log, Log1p, Neg, Abs, Sqrt, Rsqrt, Square, Sigmoid, Softplus, Step, Reciprocal, Sign, Tanh, Erf };
 enum class BinaryOp { Add, Sub, Mul, Div, Maximum, Minimum, SquaredDifference };
 
 // tfjs's Softplus thresholds: beyond them softplus(x) is x (or exp(x)) to float32 precision.
@@ -47,6 +47,7 @@ void ApplyUnary(UnaryOp op, const float* x, float* y, int64_t n, float alpha) {
     case UnaryOp::Reciprocal: return Map(x, y, n, [](float v) { return 1.0f / v; });
     case UnaryOp::Sign: return Map(x, y, n, [](float v) { return v < 0.0f ? -1.0f : (v > 0.0f ? 1.0f : 0.0f); });
     case UnaryOp::Tanh: return Map(x, y, n, [](float v) { return std::tanh(v); });
+    case UnaryOp::Erf: return Map(x, y, n, [](float v) { return std::erf(v); });
   }
 }
 

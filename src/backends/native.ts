@@ -40,7 +40,7 @@ interface NativeAddon {
 
 // Same order as UnaryOp / BinaryOp in native/src/elementwise.cc.
 const UNARY_OPS = ['Relu', 'Exp', 'Log', 'Log1p', 'Neg', 'Abs', 'Sqrt', 'Rsqrt', 'Square', 'Sigmoid', 'Softplus',
-  'Step', 'Reciprocal', 'Sign', 'Tanh'] as const;
+  'Step', 'Reciprocal', 'Sign', 'Tanh', 'Erf'] as const;
 const BINARY_OPS = ['Add', 'Sub', 'Multiply', 'RealDiv', 'Maximum', 'Minimum', 'SquaredDifference'] as const;
 
 let addon: NativeAddon | null = null;
@@ -106,23 +106,47 @@ function output(backend: MathBackendCPU, shape: number[], values: Float32Array):
 
 // ---- convolutions ----
 
+interface ConvPlan {
+  geometry: Int32Array;
+  /** The input's [height, width] as oneDNN sees it: the tensor's, or less where cropped. */
+  seen: [number, number];
+}
+
 /**
- * The addon's description of a convolution, or null when oneDNN cannot express it exactly. The
+ * The addon's description of a convolution (and the input size it sees), or null when oneDNN cannot express it exactly. The
  * bottom/right padding is recomputed so that oneDNN's output-size formula gives tfjs's output
  * size (tfjs may round up, or with a numeric pad size both axes from the height's filter and
- * stride); negative values drop input rows/columns no window reaches, and oneDNN accepts down to
- * 1 - stride.
+ * stride). Where that padding would be negative (a stride that skips the last rows or columns, as
+ * a 1x1 stride-2 skip over an even size), the input is cropped to the rows and columns windows
+ * reach instead: oneDNN's 1-channel kernels corrupt the heap with negative padding.
  */
-function convGeometry(info: backend_util.Conv2DInfo): Int32Array | null {
+function convPlan(info: backend_util.Conv2DInfo): ConvPlan | null {
   if (info.dilationHeight !== 1 || info.dilationWidth !== 1 || info.dataFormat !== 'channelsLast') return null;
   const { top, left } = info.padInfo;
   const bottom = (info.outHeight - 1) * info.strideHeight + info.filterHeight - info.inHeight - top;
   const right = (info.outWidth - 1) * info.strideWidth + info.filterWidth - info.inWidth - left;
   if (top < 0 || left < 0 || bottom <= -info.strideHeight || right <= -info.strideWidth) return null;
   if (info.outHeight < 1 || info.outWidth < 1) return null;
-  return Int32Array.from([info.batchSize, info.inHeight, info.inWidth, info.inChannels, info.outChannels,
+  const seen: [number, number] = [info.inHeight + Math.min(0, bottom), info.inWidth + Math.min(0, right)];
+  const geometry = Int32Array.from([info.batchSize, seen[0], seen[1], info.inChannels, info.outChannels,
     info.filterHeight, info.filterWidth, info.outHeight, info.outWidth, info.strideHeight, info.strideWidth,
-    top, left, bottom, right]);
+    top, left, Math.max(0, bottom), Math.max(0, right)]);
+  return { geometry, seen };
+}
+
+/** An NHWC tensor's values moved between its full [height, width] and the top-left [seen] part of each image. */
+function resizeImages(values: Float32Array, [batch, channels]: [number, number], from: [number, number], to: [number, number]): Float32Array {
+  if (from[0] === to[0] && from[1] === to[1]) return values;
+  const out = new Float32Array(batch * to[0] * to[1] * channels);
+  const rows = Math.min(from[0], to[0]);
+  const rowLength = Math.min(from[1], to[1]) * channels;
+  for (let n = 0; n < batch; n++) {
+    for (let h = 0; h < rows; h++) {
+      const source = ((n * from[0] + h) * from[1]) * channels;
+      out.set(values.subarray(source, source + rowLength), ((n * to[0] + h) * to[1]) * channels);
+    }
+  }
+  return out;
 }
 
 function conv2dInfo(xShape: number[], filterShape: number[], attrs: NamedAttrMap): backend_util.Conv2DInfo {
@@ -157,11 +181,12 @@ function convForward({ inputs, backend, attrs }: KernelArgs, native: NativeAddon
   const values = allFloat32(backend, x, filter);
   if (!values) return null;
   const info = conv2dInfo(x.shape, filter.shape, attrs);
-  const geometry = convGeometry(info);
+  const plan = convPlan(info);
   const epilogue = nativeEpilogue(backend, inputs, attrs, info.outChannels);
-  if (!geometry || !epilogue) return null;
+  if (!plan || !epilogue) return null;
   const y = unfilled(util.sizeFromShape(info.outShape));
-  native.convForward(geometry, values[0], values[1], epilogue.bias, epilogue.relu, y);
+  const input = resizeImages(values[0], [info.batchSize, info.inChannels], [info.inHeight, info.inWidth], plan.seen);
+  native.convForward(plan.geometry, input, values[1], epilogue.bias, epilogue.relu, y);
   return output(backend, info.outShape, y);
 }
 
@@ -171,14 +196,14 @@ function convBackpropInput({ inputs, backend, attrs }: KernelArgs, native: Nativ
   const inputShape = attrs.inputShape as number[];
   if (!values) return null;
   const info = conv2dInfo(inputShape, filter.shape, attrs);
-  const geometry = convGeometry(info);
+  const plan = convPlan(info);
   // tfjs's conv2d gradient drops dimRoundingMode, so dy can be larger than the output size
   // computed here; the cpu kernel then reads only part of it.
-  if (!geometry || !sameShape(dy.shape, info.outShape)) return null;
+  if (!plan || !sameShape(dy.shape, info.outShape)) return null;
   // Zeroed: the few-channel path accumulates patches into dx.
-  const dx = new Float32Array(util.sizeFromShape(inputShape));
-  native.convBackwardData(geometry, values[0], values[1], dx);
-  return output(backend, inputShape, dx);
+  const dx = new Float32Array(info.batchSize * plan.seen[0] * plan.seen[1] * info.inChannels);
+  native.convBackwardData(plan.geometry, values[0], values[1], dx);
+  return output(backend, inputShape, resizeImages(dx, [info.batchSize, info.inChannels], plan.seen, [info.inHeight, info.inWidth]));
 }
 
 function convBackpropFilter({ inputs, backend, attrs }: KernelArgs, native: NativeAddon): TensorInfo | null {
@@ -187,10 +212,11 @@ function convBackpropFilter({ inputs, backend, attrs }: KernelArgs, native: Nati
   const filterShape = attrs.filterShape as number[];
   if (!values) return null;
   const info = conv2dInfo(x.shape, filterShape, attrs);
-  const geometry = convGeometry(info);
-  if (!geometry || !sameShape(dy.shape, info.outShape)) return null;
+  const plan = convPlan(info);
+  if (!plan || !sameShape(dy.shape, info.outShape)) return null;
   const dFilter = unfilled(util.sizeFromShape(filterShape));
-  native.convBackwardWeights(geometry, values[0], values[1], dFilter);
+  const input = resizeImages(values[0], [info.batchSize, info.inChannels], [info.inHeight, info.inWidth], plan.seen);
+  native.convBackwardWeights(plan.geometry, input, values[1], dFilter);
   return output(backend, filterShape, dFilter);
 }
 

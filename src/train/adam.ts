@@ -4,7 +4,16 @@
 // computed in float64 from the step count alone, so resuming is exact. The update is PyTorch's and
 // TensorFlow's: theta -= lr * m_hat / (sqrt(v_hat) + eps); with a weight decay it is PyTorch's
 // AdamW (Loshchilov & Hutter 2019), the decay decoupled from the gradient: theta *= 1 - lr * wd first.
+//
+// On backends that keep tensors in JavaScript memory (cpu, and native, which extends it) the update
+// runs as one loop per variable instead of fifteen tensor ops, whose per-call cost dominates for
+// models of many small variables (V3's hundreds of convolutions and batch norms). The loop rounds
+// every intermediate to float32 in the ops' order, so both paths give the same bits.
 import * as tf from '@tensorflow/tfjs-core';
+
+/** Backends whose tensors are JavaScript arrays: reading and writing them costs no copy. */
+const HOST_MEMORY_BACKENDS = new Set(['cpu', 'native']);
+const f32 = Math.fround;
 
 export interface AdamSettings {
   lr: number;
@@ -35,12 +44,18 @@ export class Adam {
     this.steps++;
     const stepSize = lr / (1 - beta1 ** this.steps);
     const secondCorrection = 1 - beta2 ** this.steps;
+    const onHost = HOST_MEMORY_BACKENDS.has(tf.getBackend());
     tf.tidy(() => {
       for (const [name, variable] of variables) {
         const g = grads[name];
         if (!g) continue;
         const m = this.moment(this.first, name, variable);
         const v = this.moment(this.second, name, variable);
+        if (onHost && g.dtype === 'float32') {
+          const decay = weightDecay === 0 ? null : 1 - lr * weightDecay;
+          updateOnHost(variable, g, m, v, { beta1, beta2, epsilon, stepSize, secondCorrection, decay });
+          continue;
+        }
         const m1 = tf.add(tf.mul(m, beta1), tf.mul(g, 1 - beta1));
         const v1 = tf.add(tf.mul(v, beta2), tf.mul(tf.square(g), 1 - beta2));
         m.assign(m1);
@@ -84,4 +99,37 @@ export class Adam {
     this.first.clear();
     this.second.clear();
   }
+}
+
+interface StepConstants {
+  beta1: number;
+  beta2: number;
+  epsilon: number;
+  stepSize: number;
+  secondCorrection: number;
+  /** 1 - lr * weight decay, or null without decay. */
+  decay: number | null;
+}
+
+/** The op path's update, element by element, each op's result rounded to float32 as its kernel's. */
+function updateOnHost(variable: tf.Variable, grad: tf.Tensor, m: tf.Variable, v: tf.Variable, c: StepConstants): void {
+  const [p0, g, m0, v0] = [variable, grad, m, v].map((t) => t.dataSync() as Float32Array);
+  const [b1, oneMinusB1, b2, oneMinusB2] = [f32(c.beta1), f32(1 - c.beta1), f32(c.beta2), f32(1 - c.beta2)];
+  const [eps, stepSize, correction] = [f32(c.epsilon), f32(c.stepSize), f32(c.secondCorrection)];
+  const decay = c.decay === null ? null : f32(c.decay);
+  const n = p0.length;
+  const [p1, m1, v1] = [new Float32Array(n), new Float32Array(n), new Float32Array(n)];
+  for (let i = 0; i < n; i++) {
+    const gi = g[i];
+    const mi = f32(f32(m0[i] * b1) + f32(gi * oneMinusB1));
+    const vi = f32(f32(v0[i] * b2) + f32(f32(gi * gi) * oneMinusB2));
+    const denom = f32(f32(Math.sqrt(f32(vi / correction))) + eps);
+    const decayed = decay === null ? p0[i] : f32(p0[i] * decay);
+    p1[i] = decayed - f32(stepSize * f32(mi / denom));
+    m1[i] = mi;
+    v1[i] = vi;
+  }
+  m.assign(tf.tensor(m1, m.shape, 'float32'));
+  v.assign(tf.tensor(v1, v.shape, 'float32'));
+  variable.assign(tf.tensor(p1, variable.shape, 'float32'));
 }

@@ -50,7 +50,14 @@ const pick = <T>(options: readonly T[]): T => options[rng.int(options.length)];
 
 // ---- convolutions ----
 
-const convGeometries: ConvGeometry[] = [...modelGeometries(2), ...Array.from({ length: 30 }, () => randomGeometry(rng))];
+// Strides that leave the last rows and columns unread (V3's 1x1 stride-2 skips over even sizes,
+// a 3x3 stride-2 'valid' window): the native kernels see a cropped input, which these check.
+const skippingGeometries: ConvGeometry[] = [1, 3, 8].flatMap((inChannels) => [
+  { batch: 6, inHeight: 64, inWidth: 16, inChannels, outChannels: 2, filterHeight: 1, filterWidth: 1, strides: [2, 2], pad: 'valid' },
+  { batch: 2, inHeight: 12, inWidth: 9, inChannels, outChannels: 5, filterHeight: 3, filterWidth: 1, strides: [2, 2], pad: 'valid' },
+] satisfies ConvGeometry[]);
+
+const convGeometries: ConvGeometry[] = [...modelGeometries(2), ...skippingGeometries, ...Array.from({ length: 30 }, () => randomGeometry(rng))];
 
 function inputShape(g: ConvGeometry): [number, number, number, number] {
   return [g.batch, g.inHeight, g.inWidth, g.inChannels];
@@ -238,7 +245,7 @@ const UNARY: Array<[string, (x: tf.Tensor) => tf.Tensor, 'any' | 'positive']> = 
   ['neg', tf.neg, 'any'], ['abs', tf.abs, 'any'], ['sqrt', tf.sqrt, 'positive'], ['rsqrt', tf.rsqrt, 'positive'],
   ['square', tf.square, 'any'], ['sigmoid', tf.sigmoid, 'any'], ['softplus', tf.softplus, 'any'],
   ['step', (x) => tf.step(x, 0.25), 'any'], ['reciprocal', tf.reciprocal, 'positive'], ['sign', tf.sign, 'any'],
-  ['tanh', tf.tanh, 'any'],
+  ['tanh', tf.tanh, 'any'], ['erf', tf.erf, 'any'],
 ];
 
 // Big enough (2^17) for the multithreaded loops, small ones for the single-threaded paths.

@@ -1,8 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs-backend-cpu';
+import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import { Adam } from '../../src/train/adam.js';
+import { Rng } from '../../src/util/random.js';
+
+// The cpu kernels under another name: a backend Adam does not update on the host, so it takes the
+// tensor-op path there.
+tf.registerBackend('cpu-ops', () => new MathBackendCPU());
+for (const kernel of tf.getKernelsForBackend('cpu')) tf.registerKernel({ ...kernel, backendName: 'cpu-ops' });
 
 /** Adam in float64 for one scalar, straight from Kingma & Ba's Algorithm 1. */
 function adamByHand(theta: number, grads: number[], lr: number, b1: number, b2: number, eps: number, weightDecay = 0, lrs?: number[]): number[] {
@@ -64,4 +70,22 @@ test('AdamW decays the weights decoupled from the gradient, at the learning rate
     assert.ok(Math.abs(w.dataSync()[0] - expected[i]) < 1e-6, `step ${i + 1}: ${w.dataSync()[0]} vs ${expected[i]}`);
   });
   assert.ok(Math.abs(expected[3] - plain[3]) > 1e-4, 'the decay must show');
+});
+
+test('the host update (cpu) and the tensor-op update give the same bits, decay or none', async () => {
+  const rng = Rng.fromSeed(31);
+  const shapes = [[3, 4], [7], [2, 2, 5]];
+  const initial = shapes.map((shape) => Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => rng.normal()));
+  const gradients = Array.from({ length: 6 }, () => initial.map((w) => Float32Array.from(w, () => 10 ** (10 * rng.float() - 9) * (rng.float() < 0.5 ? -1 : 1))));
+  const train = async (backend: string, weightDecay: number) => {
+    await tf.setBackend(backend);
+    const params = new Map(shapes.map((shape, i) => [`w${i}`, tf.variable(tf.tensor(initial[i], shape), true, `${backend}-${weightDecay}-w${i}`)]));
+    const adam = new Adam({ lr: 3e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay });
+    gradients.forEach((step, t) => adam.apply(params, Object.fromEntries(step.map((g, i) => [`w${i}`, tf.tensor(g, shapes[i])])), 3e-3 / (t + 1)));
+    const state = [...params.values(), ...adam.state().tensors.values()].map((v) => Array.from(v.dataSync()));
+    adam.dispose();
+    params.forEach((v) => v.dispose());
+    return state;
+  };
+  for (const decay of [0, 0.1]) assert.deepEqual(await train('cpu', decay), await train('cpu-ops', decay), `weight decay ${decay}`);
 });
