@@ -57,7 +57,10 @@ export async function evaluateV3(session: V3Session, runDir: string, log?: (line
     writeFileAtomic(file, bytes);
     files.push(file);
   };
-  write('codebook_confusion.png', encodePng(heatmap(confusion.permuted.flat(), confusion.permuted.length, data.contentNames.length)));
+  // Rows: atoms in the permuted order, numbered by atom; columns: content classes by label.
+  write('codebook_confusion.png', encodePng(heatmap(confusion.permuted.flat(), confusion.permuted.length, data.contentNames.length, {
+    rowLabels: confusion.permutation, colLabels: data.contentNames.map((_, c) => c),
+  })));
 
   if (OOD_SEQUENCE_DATASETS.includes(config.dataset.name)) {
     log?.('zero-shot: the out-of-distribution styles through the in-distribution atom map');

@@ -1,6 +1,7 @@
 // Heat maps of matrices with entries in [0, 1], such as V3's row-normalised codebook confusion
 // matrix (spec §6.3, drawn by the original with matplotlib's 'Purples' on [0, 1]): one square
-// cell per entry, separated by thin grid lines.
+// cell per entry, separated by thin grid lines, optionally with numbered rows and columns.
+import { drawNumber, GLYPH_HEIGHT, numberWidth } from './digits.js';
 import { createImage, type Image } from './image.js';
 import { writePng } from './png.js';
 
@@ -27,7 +28,15 @@ export interface HeatmapOptions {
   gridLine?: number;
   /** Gray level of the grid lines. */
   gridGray?: number;
+  /** Numbers written left of the rows (e.g. atom indices in the rows' order). */
+  rowLabels?: readonly number[];
+  /** Numbers written above the columns (e.g. class indices). */
+  colLabels?: readonly number[];
 }
+
+const LABEL_SCALE = 2;
+const LABEL_GAP = 4;
+const LABEL_GRAY = 0.2;
 
 /** A rows x cols matrix (row-major) as an image: cell (r, c) at column c, row r, like matplotlib's imshow. */
 export function heatmap(matrix: ArrayLike<number>, rows: number, cols: number, options: HeatmapOptions = {}): Image {
@@ -37,17 +46,30 @@ export function heatmap(matrix: ArrayLike<number>, rows: number, cols: number, o
   }
   if (!(Number.isSafeInteger(cellSize) && cellSize > 0)) throw new RangeError(`cell size must be a positive integer, got ${cellSize}`);
   if (!(Number.isSafeInteger(gridLine) && gridLine >= 0)) throw new RangeError(`grid line width must be a non-negative integer, got ${gridLine}`);
+  const { rowLabels, colLabels } = options;
+  if (rowLabels && rowLabels.length !== rows) throw new RangeError(`${rowLabels.length} row labels for ${rows} rows`);
+  if (colLabels && colLabels.length !== cols) throw new RangeError(`${colLabels.length} column labels for ${cols} columns`);
   const pitch = cellSize + gridLine;
-  const image = createImage(cols * pitch + gridLine, rows * pitch + gridLine, 3, gridGray);
+  const labelHeight = GLYPH_HEIGHT * LABEL_SCALE;
+  const left = rowLabels ? Math.max(...rowLabels.map((l) => numberWidth(l, LABEL_SCALE))) + 2 * LABEL_GAP : 0;
+  const top = colLabels ? labelHeight + 2 * LABEL_GAP : 0;
+  const gridWidth = cols * pitch + gridLine;
+  const gridHeight = rows * pitch + gridLine;
+  const image = createImage(left + gridWidth, top + gridHeight, 3, 1);
+  for (let y = top; y < top + gridHeight; y++) image.data.fill(gridGray, (y * image.width + left) * 3, (y * image.width + left + gridWidth) * 3);
   for (let r = 0; r < rows; r++) {
     for (let c = 0; c < cols; c++) {
       const colour = purples(matrix[r * cols + c]);
       for (let y = 0; y < cellSize; y++) {
-        const rowStart = ((gridLine + r * pitch + y) * image.width + gridLine + c * pitch) * 3;
+        const rowStart = ((top + gridLine + r * pitch + y) * image.width + left + gridLine + c * pitch) * 3;
         for (let x = 0; x < cellSize; x++) image.data.set(colour, rowStart + 3 * x);
       }
     }
   }
+  rowLabels?.forEach((label, r) => drawNumber(image, left - LABEL_GAP - numberWidth(label, LABEL_SCALE),
+    top + gridLine + r * pitch + Math.floor((cellSize - labelHeight) / 2), label, LABEL_SCALE, LABEL_GRAY));
+  colLabels?.forEach((label, c) => drawNumber(image, left + gridLine + c * pitch + Math.floor((cellSize - numberWidth(label, LABEL_SCALE)) / 2),
+    LABEL_GAP, label, LABEL_SCALE, LABEL_GRAY));
   return image;
 }
 

@@ -2,6 +2,7 @@
 // obliquely with nearer points drawn later and larger, coloured by integer labels with
 // matplotlib's tab20 palette, each panel above a legend of its labels. Drawn straight into an
 // Image so pictures need no plotting library or font.
+import { drawNumber, fillRect, GLYPH_HEIGHT, numberWidth } from './digits.js';
 import { createImage, type Image } from './image.js';
 import { writePng } from './png.js';
 
@@ -19,14 +20,6 @@ export function labelColour(label: number): [number, number, number] {
   const [r, g, b] = TAB20[label % TAB20.length];
   return [r / 255, g / 255, b / 255];
 }
-
-/** 3x5 pixel glyphs of the digits 0-9, one string of 15 bits per digit, rows top to bottom. */
-const DIGIT_GLYPHS = [
-  '111101101101111', '010110010010111', '111001111100111', '111001111001111', '101101111001001',
-  '111100111001111', '111100111101111', '111001001001001', '111101111101111', '111101111001111',
-];
-const GLYPH_WIDTH = 3;
-const GLYPH_HEIGHT = 5;
 
 export interface ScatterPanel {
   /** Row-major n x dims coordinates. */
@@ -165,10 +158,6 @@ function drawDisc(image: Image, cx: number, cy: number, radius: number, colour: 
   }
 }
 
-function fillRect(image: Image, left: number, top: number, width: number, height: number, colour: readonly number[]): void {
-  for (let py = top; py < top + height; py++) for (let px = left; px < left + width; px++) blendPixel(image, px, py, colour, 1);
-}
-
 function drawFrame(image: Image, left: number, top: number, width: number, height: number): void {
   const gray = [FRAME_GRAY, FRAME_GRAY, FRAME_GRAY];
   fillRect(image, left, top, width, 1, gray);
@@ -177,32 +166,13 @@ function drawFrame(image: Image, left: number, top: number, width: number, heigh
   fillRect(image, left + width - 1, top, 1, height, gray);
 }
 
-function numberWidth(value: number): number {
-  return String(value).length * (GLYPH_WIDTH + 1) * DIGIT_SCALE - DIGIT_SCALE;
-}
-
-function drawNumber(image: Image, left: number, top: number, value: number): void {
-  const gray = [TEXT_GRAY, TEXT_GRAY, TEXT_GRAY];
-  [...String(value)].forEach((digit, position) => {
-    const glyph = DIGIT_GLYPHS[Number(digit)];
-    const glyphLeft = left + position * (GLYPH_WIDTH + 1) * DIGIT_SCALE;
-    for (let row = 0; row < GLYPH_HEIGHT; row++) {
-      for (let column = 0; column < GLYPH_WIDTH; column++) {
-        if (glyph[row * GLYPH_WIDTH + column] === '1') {
-          fillRect(image, glyphLeft + column * DIGIT_SCALE, top + row * DIGIT_SCALE, DIGIT_SCALE, DIGIT_SCALE, gray);
-        }
-      }
-    }
-  });
-}
-
 /** Legend entries (swatch, then the label) wrapped into rows no wider than `width`: each entry's offset. */
 function legendLayout(labels: readonly number[], width: number): { entries: { label: number; left: number; row: number }[]; rows: number } {
   const entries: { label: number; left: number; row: number }[] = [];
   let left = 0;
   let row = 0;
   for (const label of labels) {
-    const entryWidth = SWATCH + 3 + numberWidth(label);
+    const entryWidth = SWATCH + 3 + numberWidth(label, DIGIT_SCALE);
     if (left > 0 && left + entryWidth > width) {
       left = 0;
       row++;
@@ -235,7 +205,7 @@ export function scatterPlot(panels: readonly ScatterPanel[], options: ScatterOpt
     for (const entry of legends[p].entries) {
       const rowTop = top + size + LEGEND_GAP + entry.row * LEGEND_ROW_HEIGHT;
       fillRect(image, left + entry.left, rowTop + 1, SWATCH, SWATCH, labelColour(entry.label));
-      drawNumber(image, left + entry.left + SWATCH + 3, rowTop, entry.label);
+      drawNumber(image, left + entry.left + SWATCH + 3, rowTop, entry.label, DIGIT_SCALE, TEXT_GRAY);
     }
   });
   return image;

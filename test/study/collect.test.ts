@@ -231,6 +231,20 @@ test('the CLI prints the run counts and writes the four files', () => {
   assert.match(fs.readFileSync(path.join(scratch, 'cli', 'results.md'), 'utf8'), /Made by `npx disentangle collect .* --by model,dataset,beta --out .*results\.csv`/);
 });
 
+test('--representation v3 collects V3 runs, their metrics nested one level as the ground-truth ones', () => {
+  const root = path.join(scratch, 'v3-results');
+  [['phonenums', 0, 0.5], ['phonenums', 1, 0.7], ['insnotes', 0, 0.25]].forEach(([dataset, seed, prAuc]) => {
+    const dir = path.join(root, `${dataset}-${seed}`);
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, 'config.yaml'), `task: v3\nseed: ${seed}\ndataset:\n  name: ${dataset}\n`);
+    fs.writeFileSync(path.join(dir, 'metrics.json'), JSON.stringify({ task: 'v3', metrics: { v3: { content_on_zc: { pr_auc: prAuc, best_f1: 0.5 } } } }));
+  });
+  const out = path.join(scratch, 'v3-cli', 'v3.csv');
+  const r = runCli(['collect', root, '--representation', 'v3', '--by', 'dataset', '--metrics', 'content_on_zc.pr_auc', '--out', out]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(fs.readFileSync(out, 'utf8'), 'dataset,content_on_zc.pr_auc.mean,content_on_zc.pr_auc.std,n_runs\ninsnotes,0.250,0.000,1\nphonenums,0.600,0.100,2\n');
+});
+
 test('CLI mistakes are one-line errors with exit code 2', () => {
   const missing = path.join(scratch, 'nothing');
   assertOneLineError(runCli(['collect', missing]), /nothing: no such results directory/);

@@ -50,6 +50,27 @@ test('one cell per entry at the given size, matrix rows downwards, separated by 
   assert.deepEqual(pixelBytes(bare, 2, 1), bytes(purples(0.5)));
 });
 
+test('row and column numbers go left of and above the grid, which moves over by their margins', () => {
+  const matrix = [1, 0, 0, 0.5];
+  const plain = heatmap(matrix, 2, 2, { cellSize: 20 });
+  const labelled = heatmap(matrix, 2, 2, { cellSize: 20, rowLabels: [7, 12], colLabels: [0, 1] });
+  // Margins: the widest row label (two 3-px glyphs at scale 2 with a gap: 14 px) plus 4 px either
+  // side; one glyph row (10 px) plus 4 px above and below.
+  const [left, top] = [14 + 8, 10 + 8];
+  assert.deepEqual([labelled.width, labelled.height], [plain.width + left, plain.height + top]);
+  for (const [x, y] of [[1, 1], [25, 25], [40, 5]]) assert.deepEqual(pixelBytes(labelled, left + x, top + y), pixelBytes(plain, x, y));
+  const dark = (img: Image, x0: number, y0: number, w: number, h: number) => {
+    let n = 0;
+    for (let y = y0; y < y0 + h; y++) for (let x = x0; x < x0 + w; x++) if (pixelBytes(img, x, y)[0] < 128) n++;
+    return n;
+  };
+  // '12' left of the second row, '0' and '1' above the columns; the corner stays blank.
+  assert.ok(dark(labelled, 0, top + 21, left, 20) > 10);
+  assert.ok(dark(labelled, left, 0, 21, top) > 5 && dark(labelled, left + 21, 0, 21, top) > 5);
+  assert.equal(dark(labelled, 0, 0, left, top), 0);
+  assert.throws(() => heatmap(matrix, 2, 2, { rowLabels: [1] }), /1 row labels for 2 rows/);
+});
+
 test('a matrix of the wrong size is rejected', () => {
   assert.throws(() => heatmap([0, 1, 0], 2, 2), /3 values do not form a 2 x 2 matrix/);
   assert.throws(() => heatmap([0], 1, 1, { cellSize: 0 }), /cell size/);
