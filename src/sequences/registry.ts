@@ -53,7 +53,7 @@ export function readSequenceDatasetNames(): string[] {
 export async function openSequenceDataset(name: string, options: SequenceDatasetOptions, where?: string): Promise<SequenceDataset> {
   const source = lookupByName<Generator | Reader>('sequence dataset', name, { ...GENERATED, ...READ }, where);
   if (name in READ) {
-    if (options.path === undefined) throw new UserError(`${name} is read from the original's HDF5 files: set dataset.path to their directory`);
+    if (options.path === undefined) throw new UserError(`${name} is read from the original's HDF5 files: give their directory (dataset.path; --path for data show)`);
     return (source as Reader)(options.path, options.fragmentsPerSample);
   }
   if (options.path !== undefined) throw new UserError(`${name} is generated and reads no files: remove dataset.path`);

@@ -85,7 +85,7 @@ test('SVHN h5: an origin with more crops than fragments gives a random ordered p
 
 test('SVHN h5: a missing directory, no split files, wrong crop shape or a label outside 0-9 is a one-line error', async () => {
   await assert.rejects(openSequenceDataset('svhn', { seed: 0, path: path.join(root, 'nowhere') }), isOneLineErrorAbout(path.join(root, 'nowhere')));
-  await assert.rejects(openSequenceDataset('svhn', { seed: 0 }), /set dataset\.path/);
+  await assert.rejects(openSequenceDataset('svhn', { seed: 0 }), /give their directory \(dataset\.path/);
   const empty = path.join(root, 'empty');
   fs.mkdirSync(empty);
   await assert.rejects(SvhnH5Data.open(empty), /none of train\.hdf5, val\.hdf5, test\.hdf5/);

@@ -1,0 +1,92 @@
+// DecVAE's input features (spec decvae.md §5, `input_type: mel`): every 400-sample piece of a
+// component (a frame for the Z branch, a chunk of the sequence for the S branch) becomes an
+// 80-band mel power spectrogram of 5 columns, as librosa.feature.melspectrogram computes it with
+// n_fft 1600 (4 x 400), hop floor(401 / 4) = 100, a symmetric Hann window of 1600 (scipy's
+// hann(1600)), centred frames zero-padded by 800 on both sides, power 2 and the Slaney bank over
+// 0-8 kHz. Then, per component over the whole batch: dB relative to the batch's maximum, floored 80
+// dB below the top (librosa's power_to_db with ref=np.max, top_db 80); standardised over the batch;
+// then each utterance standardised over its own values (unbiased std, + 1e-9). Each piece is
+// flattened mel-major (index mel·5 + column) back to 400 values, so features keep the waveform's
+// shape. The batch-wide reference makes features depend on the batch, as the original's collator.
+import { RealPowerSpectrum } from '../signal/dft.js';
+import { melFilterbank } from '../signal/mel.js';
+
+export const PIECE_LENGTH = 400;
+export const MEL_BANDS = 80;
+export const MEL_COLUMNS = 5;
+const SAMPLE_RATE = 16000;
+const N_FFT = 4 * PIECE_LENGTH;
+const HOP = Math.floor((PIECE_LENGTH + 1) / 4);
+const AMIN = 1e-10;
+const TOP_DB = 80;
+const STD_EPS = 1e-9;
+
+/** scipy.signal.windows.hann(n) (sym=True): 0.5 - 0.5 cos(2πi / (n - 1)). */
+function symmetricHann(n: number): Float64Array {
+  return Float64Array.from({ length: n }, (_, i) => 0.5 - 0.5 * Math.cos((2 * Math.PI * i) / (n - 1)));
+}
+
+/** The mel power spectrogram of 400-sample pieces, reusing one DFT plan, window and bank. */
+export class PieceMelSpectrogram {
+  private readonly dft = new RealPowerSpectrum(N_FFT);
+  private readonly window = symmetricHann(N_FFT);
+  private readonly bank = melFilterbank({ sampleRate: SAMPLE_RATE, nFft: N_FFT, nMels: MEL_BANDS });
+  private readonly frame = new Float64Array(N_FFT);
+  private readonly power = new Float64Array(N_FFT / 2 + 1);
+
+  /** Mel power of `signal[offset .. offset + 400)` into `out[outOffset + mel·5 + column]`. */
+  compute(signal: ArrayLike<number>, offset: number, out: Float64Array, outOffset: number): void {
+    for (let column = 0; column < MEL_COLUMNS; column++) {
+      // Column t covers padded samples [t·hop, t·hop + n_fft), i.e. piece samples from t·hop − n_fft/2.
+      const start = column * HOP - N_FFT / 2;
+      this.frame.fill(0);
+      for (let i = Math.max(0, -start); i < Math.min(N_FFT, PIECE_LENGTH - start); i++) {
+        this.frame[i] = signal[offset + start + i] * this.window[i];
+      }
+      this.dft.compute(this.frame, this.power);
+      this.bank.forEach((weights, mel) => {
+        let sum = 0;
+        for (let k = 0; k < weights.length; k++) if (weights[k] !== 0) sum += weights[k] * this.power[k];
+        out[outOffset + mel * MEL_COLUMNS + column] = sum;
+      });
+    }
+  }
+}
+
+/**
+ * Features of one component for a batch: `signals[u]` holds utterance u's pieces back to back
+ * (frames for Z, 400-sample chunks of the sequence for S), a multiple of 400 samples; returns the
+ * same layout with each piece replaced by its 400 standardised mel-dB values.
+ */
+export function componentMelFeatures(signals: readonly ArrayLike<number>[], plan = new PieceMelSpectrogram()): Float32Array[] {
+  const powers = signals.map((signal) => {
+    if (signal.length % PIECE_LENGTH !== 0) throw new RangeError(`${signal.length} samples are not whole ${PIECE_LENGTH}-sample pieces`);
+    const power = new Float64Array(signal.length);
+    for (let piece = 0; piece < signal.length / PIECE_LENGTH; piece++) plan.compute(signal, piece * PIECE_LENGTH, power, piece * PIECE_LENGTH);
+    return power;
+  });
+  let reference = AMIN;
+  for (const power of powers) for (const p of power) if (p > reference) reference = p;
+  const referenceDb = 10 * Math.log10(reference);
+  const decibels = powers.map((power) => Float64Array.from(power, (p) => 10 * Math.log10(Math.max(AMIN, p)) - referenceDb));
+  let top = -Infinity;
+  for (const db of decibels) for (const v of db) if (v > top) top = v;
+  for (const db of decibels) for (let i = 0; i < db.length; i++) db[i] = Math.max(db[i], top - TOP_DB);
+  standardise(decibels);
+  return decibels.map((db) => {
+    standardise([db]);
+    return Float32Array.from(db);
+  });
+}
+
+/** (v − mean) / (unbiased std + 1e-9) over every value of every array, in place. */
+function standardise(arrays: Float64Array[]): void {
+  const count = arrays.reduce((n, a) => n + a.length, 0);
+  let sum = 0;
+  for (const a of arrays) for (const v of a) sum += v;
+  const mean = sum / count;
+  let squares = 0;
+  for (const a of arrays) for (const v of a) squares += (v - mean) ** 2;
+  const std = Math.sqrt(squares / Math.max(1, count - 1));
+  for (const a of arrays) for (let i = 0; i < a.length; i++) a[i] = (a[i] - mean) / (std + STD_EPS);
+}
