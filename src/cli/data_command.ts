@@ -15,6 +15,7 @@ import { Rng } from '../util/random.js';
 import { factorTraversalGrid } from '../viz/factor_traversal_grid.js';
 import { writePng } from '../viz/png.js';
 import { sequenceSheetPng } from '../viz/sequence_sheet.js';
+import { simVowelsSheet } from '../viz/simvowels_sheet.js';
 import type { Program } from './backend.js';
 
 function integerOption(option: string, text: string, min: number): number {
@@ -44,7 +45,7 @@ export function registerDataCommands(program: Program): void {
     });
 
   data.command('show')
-    .description('write a factor-traversal grid (one row per factor, swept across its values), or for a sequence dataset eight samples, one per row')
+    .description('write a factor-traversal grid (one row per factor, swept across its values), for a sequence dataset eight samples, one per row, or for simvowels spectrograms per speaker and vowel')
     .argument('<name>', 'dataset name')
     .requiredOption('--out <file>', 'PNG file to write')
     .option('--seed <n>', 'seed of the base factor combination', '0')
@@ -54,6 +55,11 @@ export function registerDataCommands(program: Program): void {
     .option('--ood', 'sequence datasets: the out-of-distribution styles')
     .action(async (name, opts) => {
       const seed = integerOption('--seed', opts.seed, 0);
+      if (name === 'simvowels') {
+        writePng(opts.out, simVowelsSheet({ seed }));
+        console.log(`wrote ${opts.out}`);
+        return;
+      }
       if (sequenceDatasetNames().includes(name)) {
         const sequences = await openSequenceDataset(name, { seed, ood: opts.ood, path: opts.path });
         try {
