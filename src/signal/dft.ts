@@ -1,78 +1,140 @@
-// The power spectrum of a real signal of any length. DecVAE's mel features use n_fft = 1600, not a
-// power of two, which fft.js (the FFT package we use) requires; other lengths go through Bluestein's
-// chirp-z algorithm, which writes an n-point DFT as a convolution evaluated with power-of-two FFTs:
-// X[k] = w[k] Σ_j (x[j] w[j]) conj(w[k - j]), with w[j] = exp(-i π j² / n).
+// Discrete Fourier transforms of any length. fft.js, the FFT package we use, does powers of two
+// only; DecVAE needs others (EWT on 400-sample frames and their 799-sample mirrored extension, mel
+// features with n_fft 1600), which go through Bluestein's chirp-z algorithm: an n-point DFT written
+// as a convolution with the chirp e^{iπ j²/n}, evaluated by power-of-two FFTs.
 import FFT from 'fft.js';
 
-const isPowerOfTwo = (n: number) => (n & (n - 1)) === 0;
+/** Complex DFTs of one length, interleaved [re0, im0, re1, im1, ...], forward e^{-2 pi i jk/n}. */
+export class ComplexFft {
+  private readonly direct: FFT | null;
+  private readonly padded: FFT | null;
+  private readonly paddedSize: number;
+  /** e^{i pi j^2 / n}, the chirp whose products turn the DFT into a convolution. */
+  private readonly chirp: Float64Array;
+  /** FFT of the chirp laid out for circular convolution: j and paddedSize - j both hold chirp(j). */
+  private readonly chirpSpectrum: Float64Array;
+
+  constructor(readonly size: number) {
+    if (!(Number.isSafeInteger(size) && size >= 1)) throw new RangeError(`FFT size must be a positive integer, got ${size}`);
+    const powerOfTwo = (size & (size - 1)) === 0;
+    this.direct = powerOfTwo && size >= 2 ? new FFT(size) : null;
+    if (this.direct || size === 1) {
+      this.padded = null;
+      this.paddedSize = 0;
+      this.chirp = new Float64Array(0);
+      this.chirpSpectrum = new Float64Array(0);
+      return;
+    }
+    let paddedSize = 2;
+    while (paddedSize < 2 * size - 1) paddedSize *= 2;
+    this.paddedSize = paddedSize;
+    this.padded = new FFT(paddedSize);
+    this.chirp = new Float64Array(2 * size);
+    for (let j = 0; j < size; j++) {
+      // j^2 mod 2n keeps the angle exact for long signals (j^2 would lose the phase's low digits).
+      const angle = (Math.PI * ((j * j) % (2 * size))) / size;
+      this.chirp[2 * j] = Math.cos(angle);
+      this.chirp[2 * j + 1] = Math.sin(angle);
+    }
+    const laidOut = new Float64Array(2 * paddedSize);
+    for (let j = 0; j < size; j++) {
+      laidOut[2 * j] = this.chirp[2 * j];
+      laidOut[2 * j + 1] = this.chirp[2 * j + 1];
+      if (j > 0) {
+        laidOut[2 * (paddedSize - j)] = this.chirp[2 * j];
+        laidOut[2 * (paddedSize - j) + 1] = this.chirp[2 * j + 1];
+      }
+    }
+    this.chirpSpectrum = new Float64Array(2 * paddedSize);
+    this.padded.transform(this.chirpSpectrum, laidOut);
+  }
+
+  /** X[k] = sum_j x[j] e^{-2 pi i jk/n}. */
+  forward(input: Float64Array): Float64Array {
+    this.checkLength(input);
+    if (this.size === 1) return Float64Array.from(input);
+    if (this.direct) {
+      const out = new Float64Array(2 * this.size);
+      this.direct.transform(out, input);
+      return out;
+    }
+    return this.bluestein(input);
+  }
+
+  /** x[j] = (1/n) sum_k X[k] e^{2 pi i jk/n}, through conj(DFT(conj(X))) / n. */
+  inverse(input: Float64Array): Float64Array {
+    this.checkLength(input);
+    const conjugate = Float64Array.from(input);
+    for (let i = 1; i < conjugate.length; i += 2) conjugate[i] = -conjugate[i];
+    const out = this.forward(conjugate);
+    for (let i = 0; i < out.length; i += 2) {
+      out[i] /= this.size;
+      out[i + 1] = -out[i + 1] / this.size;
+    }
+    return out;
+  }
+
+  private checkLength(input: Float64Array): void {
+    if (input.length !== 2 * this.size) throw new RangeError(`FFT of size ${this.size} needs ${2 * this.size} interleaved values, got ${input.length}`);
+  }
+
+  /** X[k] = conj(c_k) sum_j (x[j] conj(c_j)) c_{k-j} with c_m = e^{i pi m^2/n}, the sum by FFT convolution. */
+  private bluestein(input: Float64Array): Float64Array {
+    const { size, chirp, paddedSize } = this;
+    const padded = this.padded as FFT;
+    const a = new Float64Array(2 * paddedSize);
+    for (let j = 0; j < size; j++) {
+      const [re, im] = [input[2 * j], input[2 * j + 1]];
+      const [cr, ci] = [chirp[2 * j], chirp[2 * j + 1]];
+      a[2 * j] = re * cr + im * ci;
+      a[2 * j + 1] = im * cr - re * ci;
+    }
+    const aSpectrum = new Float64Array(2 * paddedSize);
+    padded.transform(aSpectrum, a);
+    const b = this.chirpSpectrum;
+    for (let k = 0; k < paddedSize; k++) {
+      const [re, im] = [aSpectrum[2 * k], aSpectrum[2 * k + 1]];
+      a[2 * k] = re * b[2 * k] - im * b[2 * k + 1];
+      a[2 * k + 1] = re * b[2 * k + 1] + im * b[2 * k];
+    }
+    const convolution = new Float64Array(2 * paddedSize);
+    padded.inverseTransform(convolution, a);
+    const out = new Float64Array(2 * size);
+    for (let k = 0; k < size; k++) {
+      const [re, im] = [convolution[2 * k], convolution[2 * k + 1]];
+      const [cr, ci] = [chirp[2 * k], chirp[2 * k + 1]];
+      out[2 * k] = re * cr + im * ci;
+      out[2 * k + 1] = im * cr - re * ci;
+    }
+    return out;
+  }
+}
+
+/** A real signal as interleaved complex values. */
+export function toComplex(x: ArrayLike<number>): Float64Array {
+  const out = new Float64Array(2 * x.length);
+  for (let i = 0; i < x.length; i++) out[2 * i] = x[i];
+  return out;
+}
 
 /** A reusable plan for |DFT|² of n real samples, bins 0..floor(n/2). */
 export class RealPowerSpectrum {
   readonly bins: number;
-  private readonly direct: FFT | null;
-  private readonly chirp: { size: number; fft: FFT; w: Float64Array; kernelSpectrum: Float64Array } | null;
-  private readonly scratch: Float64Array[];
+  private readonly fft: ComplexFft;
+  private readonly buffer: Float64Array;
 
   constructor(readonly n: number) {
     if (!(Number.isInteger(n) && n >= 2)) throw new RangeError(`a DFT needs an integer length >= 2, got ${n}`);
     this.bins = Math.floor(n / 2) + 1;
-    if (isPowerOfTwo(n) && n >= 4) {
-      this.direct = new FFT(n);
-      this.chirp = null;
-      this.scratch = [new Float64Array(n), new Float64Array(2 * n)];
-      return;
-    }
-    this.direct = null;
-    let size = 4;
-    while (size < 2 * n - 1) size *= 2;
-    const fft = new FFT(size);
-    // w[j] = exp(-iπ j²/n) as interleaved (re, im); j² mod 2n keeps the angle exact for large j.
-    const w = new Float64Array(2 * n);
-    for (let j = 0; j < n; j++) {
-      const angle = (-Math.PI * ((j * j) % (2 * n))) / n;
-      w[2 * j] = Math.cos(angle);
-      w[2 * j + 1] = Math.sin(angle);
-    }
-    // The kernel conj(w[m]) for m = -(n-1)..(n-1), wrapped circularly into `size`.
-    const kernel = new Float64Array(2 * size);
-    for (let j = 0; j < n; j++) {
-      for (const at of j === 0 ? [0] : [j, size - j]) {
-        kernel[2 * at] = w[2 * j];
-        kernel[2 * at + 1] = -w[2 * j + 1];
-      }
-    }
-    const kernelSpectrum = new Float64Array(2 * size);
-    fft.transform(kernelSpectrum, kernel);
-    this.chirp = { size, fft, w, kernelSpectrum };
-    this.scratch = [new Float64Array(2 * size), new Float64Array(2 * size), new Float64Array(2 * size)];
+    this.fft = new ComplexFft(n);
+    this.buffer = new Float64Array(2 * n);
   }
 
   /** |X[k]|² for k = 0..bins-1 of `input` (n samples) into `out`. */
   compute(input: ArrayLike<number>, out: Float64Array): void {
     if (input.length !== this.n) throw new RangeError(`expected ${this.n} samples, got ${input.length}`);
-    if (this.direct) {
-      const [frame, spectrum] = this.scratch;
-      for (let i = 0; i < this.n; i++) frame[i] = input[i];
-      this.direct.realTransform(spectrum, frame);
-      for (let k = 0; k < this.bins; k++) out[k] = spectrum[2 * k] ** 2 + spectrum[2 * k + 1] ** 2;
-      return;
-    }
-    const { size, fft, w, kernelSpectrum } = this.chirp as NonNullable<typeof this.chirp>;
-    const [a, spectrum, product] = this.scratch;
-    a.fill(0);
-    for (let j = 0; j < this.n; j++) {
-      a[2 * j] = input[j] * w[2 * j];
-      a[2 * j + 1] = input[j] * w[2 * j + 1];
-    }
-    fft.transform(spectrum, a);
-    for (let i = 0; i < size; i++) {
-      const [re, im] = [spectrum[2 * i], spectrum[2 * i + 1]];
-      const [kr, ki] = [kernelSpectrum[2 * i], kernelSpectrum[2 * i + 1]];
-      spectrum[2 * i] = re * kr - im * ki;
-      spectrum[2 * i + 1] = re * ki + im * kr;
-    }
-    fft.inverseTransform(product, spectrum);
-    // |w[k] · conv[k]|² = |conv[k]|², since |w[k]| = 1.
-    for (let k = 0; k < this.bins; k++) out[k] = product[2 * k] ** 2 + product[2 * k + 1] ** 2;
+    for (let j = 0; j < this.n; j++) this.buffer[2 * j] = input[j];
+    const spectrum = this.fft.forward(this.buffer);
+    for (let k = 0; k < this.bins; k++) out[k] = spectrum[2 * k] ** 2 + spectrum[2 * k + 1] ** 2;
   }
 }

@@ -9,6 +9,7 @@
 // distances are computed once, the largest k needed is selected in linear time and only that
 // prefix is sorted, so one pass serves every k.
 import { UserError } from '../util/errors.js';
+import { roundHalfEven } from '../util/rounding.js';
 
 export interface EmbeddingMatrix {
   /** Row-major rows x cols. */
@@ -42,14 +43,6 @@ export const PAPER_ERA_K_LIST: readonly number[] = [1, 2, 5, 10, 20, 50, 75, 100
 const BASE_K_LIST = [1, 2, 5, 10, 20, 50, 100, 200, 500];
 const POSITIVE_FRACTIONS = [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.075, 0.1, 0.2, 0.3, 0.4, 0.5, 0.75, 1.0];
 const F1_EPS = 1e-8;
-
-/** Python's round(): to the nearest integer, halves to even (round(2.5) = 2). */
-function roundHalfEven(x: number): number {
-  const floor = Math.floor(x);
-  const fraction = x - floor;
-  if (fraction !== 0.5) return Math.round(x);
-  return floor % 2 === 0 ? floor : floor + 1;
-}
 
 function classSizes(labels: ArrayLike<number>): Map<number, number> {
   const sizes = new Map<number, number>();
