@@ -54,21 +54,24 @@ export class PieceMelSpectrogram {
 }
 
 /**
- * Features of one component for a batch: `signals[u]` holds utterance u's pieces back to back
- * (frames for Z, 400-sample chunks of the sequence for S), a multiple of 400 samples; returns the
- * same layout with each piece replaced by its 400 standardised mel-dB values.
+ * 10·log10(max(mel power, 1e-10)) of every 400-sample piece of `signal` (a multiple of 400 samples),
+ * pieces back to back: the per-utterance part of the features, which batches combine.
  */
-export function componentMelFeatures(signals: readonly ArrayLike<number>[], plan = new PieceMelSpectrogram()): Float32Array[] {
-  const powers = signals.map((signal) => {
-    if (signal.length % PIECE_LENGTH !== 0) throw new RangeError(`${signal.length} samples are not whole ${PIECE_LENGTH}-sample pieces`);
-    const power = new Float64Array(signal.length);
-    for (let piece = 0; piece < signal.length / PIECE_LENGTH; piece++) plan.compute(signal, piece * PIECE_LENGTH, power, piece * PIECE_LENGTH);
-    return power;
-  });
-  let reference = AMIN;
-  for (const power of powers) for (const p of power) if (p > reference) reference = p;
-  const referenceDb = 10 * Math.log10(reference);
-  const decibels = powers.map((power) => Float64Array.from(power, (p) => 10 * Math.log10(Math.max(AMIN, p)) - referenceDb));
+export function pieceLogPower(signal: ArrayLike<number>, plan = new PieceMelSpectrogram()): Float32Array {
+  if (signal.length % PIECE_LENGTH !== 0) throw new RangeError(`${signal.length} samples are not whole ${PIECE_LENGTH}-sample pieces`);
+  const power = new Float64Array(signal.length);
+  for (let piece = 0; piece < signal.length / PIECE_LENGTH; piece++) plan.compute(signal, piece * PIECE_LENGTH, power, piece * PIECE_LENGTH);
+  return Float32Array.from(power, (p) => 10 * Math.log10(Math.max(AMIN, p)));
+}
+
+/**
+ * One component's features for a batch from its utterances' log powers: dB relative to the batch's
+ * loudest value, floored 80 dB below the top, standardised over the batch, then per utterance.
+ */
+export function batchMelFeatures(logPowers: readonly Float32Array[]): Float32Array[] {
+  let reference = -Infinity;
+  for (const values of logPowers) for (const v of values) if (v > reference) reference = v;
+  const decibels = logPowers.map((values) => Float64Array.from(values, (v) => v - reference));
   let top = -Infinity;
   for (const db of decibels) for (const v of db) if (v > top) top = v;
   for (const db of decibels) for (let i = 0; i < db.length; i++) db[i] = Math.max(db[i], top - TOP_DB);
@@ -77,6 +80,11 @@ export function componentMelFeatures(signals: readonly ArrayLike<number>[], plan
     standardise([db]);
     return Float32Array.from(db);
   });
+}
+
+/** Features of one component for a batch of signals (pieceLogPower, then batchMelFeatures). */
+export function componentMelFeatures(signals: readonly ArrayLike<number>[], plan = new PieceMelSpectrogram()): Float32Array[] {
+  return batchMelFeatures(signals.map((signal) => pieceLogPower(signal, plan)));
 }
 
 /** (v − mean) / (unbiased std + 1e-9) over every value of every array, in place. */
