@@ -9,13 +9,16 @@
         "src/addon.cc",
         "src/convolution.cc",
         "src/matmul.cc",
-        "src/elementwise.cc"
+        "src/elementwise.cc",
+        "src/fused.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": ["NAPI_VERSION=8", "NAPI_DISABLE_CPP_EXCEPTIONS"],
       "cflags_cc!": ["-fno-exceptions", "-std=gnu++17", "-std=gnu++14", "-O2"],
       # No -march: the addon stays portable; oneDNN picks its ISA (AVX-512 etc.) at run time.
-      "cflags_cc": ["-std=c++17", "-O3", "-fexceptions", "-fopenmp", "-fno-math-errno"],
+      # -fno-trapping-math lets loops with float comparisons (ReLU, GELU's clamps) vectorise; no
+      # value changes, only floating-point exception flags go unobserved.
+      "cflags_cc": ["-std=c++17", "-O3", "-fexceptions", "-fopenmp", "-fno-math-errno", "-fno-trapping-math"],
       "libraries": ["-ldnnl", "-fopenmp"]
     }
   ]

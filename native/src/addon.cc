@@ -47,6 +47,10 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("unary", Napi::Function::New(env, native::Unary));
   exports.Set("binary", Napi::Function::New(env, native::Binary));
   exports.Set("reduceSum", Napi::Function::New(env, native::ReduceSum));
+  exports.Set("geluForward", Napi::Function::New(env, native::GeluForward));
+  exports.Set("geluBackward", Napi::Function::New(env, native::GeluBackward));
+  exports.Set("batchNormForward", Napi::Function::New(env, native::BatchNormForward));
+  exports.Set("batchNormBackward", Napi::Function::New(env, native::BatchNormBackward));
   return exports;
 }
 

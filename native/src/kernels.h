@@ -18,6 +18,10 @@ Napi::Value MatMul(const Napi::CallbackInfo& info);
 Napi::Value Unary(const Napi::CallbackInfo& info);
 Napi::Value Binary(const Napi::CallbackInfo& info);
 Napi::Value ReduceSum(const Napi::CallbackInfo& info);
+Napi::Value GeluForward(const Napi::CallbackInfo& info);
+Napi::Value GeluBackward(const Napi::CallbackInfo& info);
+Napi::Value BatchNormForward(const Napi::CallbackInfo& info);
+Napi::Value BatchNormBackward(const Napi::CallbackInfo& info);
 
 // Arguments are validated by the TypeScript side (src/backends/native.ts); these only unwrap.
 inline float* FloatData(const Napi::Value& value) {

@@ -18,6 +18,8 @@ import { backend_util, slice_util, util } from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs-core';
 import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import { padRuns, sliceRuns } from './copy_kernels.js';
+import { FUSED_KERNELS } from './fused_kernels.js';
+import { fixCpuResizeGradient, upsampleNearest, wholeFactors } from './resize_kernels.js';
 
 export const NATIVE = 'native';
 
@@ -36,6 +38,12 @@ interface NativeAddon {
   binary(op: number, a: Float32Array, aShape: Int32Array, b: Float32Array, bShape: Int32Array, out: Float32Array,
     outShape: Int32Array): void;
   reduceSum(x: Float32Array, outer: number, reduced: number, inner: number, out: Float32Array): void;
+  geluForward(x: Float32Array, y: Float32Array): void;
+  geluBackward(dy: Float32Array, x: Float32Array, dx: Float32Array): void;
+  batchNormForward(x: Float32Array, channels: number, gamma: Float32Array, beta: Float32Array, eps: number,
+    y: Float32Array, mean: Float32Array, variance: Float32Array): void;
+  batchNormBackward(dy: Float32Array, x: Float32Array, channels: number, gamma: Float32Array, mean: Float32Array,
+    variance: Float32Array, eps: number, dx: Float32Array, dGamma: Float32Array, dBeta: Float32Array): void;
 }
 
 // Same order as UnaryOp / BinaryOp in native/src/elementwise.cc.
@@ -320,6 +328,65 @@ function pad({ inputs, backend, attrs }: KernelArgs): TensorInfo | null {
   return out && output(backend, x.shape.map((d, a) => d + paddings[a][0] + paddings[a][1]), out);
 }
 
+// ---- fused layers (src/backends/fused_kernels.ts) ----
+
+function gelu({ inputs, backend }: KernelArgs, native: NativeAddon): TensorInfo | null {
+  const { x } = inputs as { x: TensorInfo };
+  const values = allFloat32(backend, x);
+  if (!values) return null;
+  const y = unfilled(values[0].length);
+  native.geluForward(values[0], y);
+  return output(backend, x.shape, y);
+}
+
+function geluGrad({ inputs, backend }: KernelArgs, native: NativeAddon): TensorInfo | null {
+  const { dy, x } = inputs as { dy: TensorInfo; x: TensorInfo };
+  const values = allFloat32(backend, dy, x);
+  if (!values || !sameShape(dy.shape, x.shape)) return null;
+  const dx = unfilled(values[0].length);
+  native.geluBackward(values[0], values[1], dx);
+  return output(backend, x.shape, dx);
+}
+
+function batchNorm({ inputs, backend, attrs }: KernelArgs, native: NativeAddon): TensorInfo[] | null {
+  const { x, gamma, beta } = inputs as { x: TensorInfo; gamma: TensorInfo; beta: TensorInfo };
+  const values = allFloat32(backend, x, gamma, beta);
+  if (!values) return null;
+  const channels = x.shape[x.shape.length - 1];
+  const [y, mean, variance] = [unfilled(values[0].length), unfilled(channels), unfilled(channels)];
+  native.batchNormForward(values[0], channels, values[1], values[2], attrs.epsilon as number, y, mean, variance);
+  return [output(backend, x.shape, y), output(backend, [channels], mean), output(backend, [channels], variance)];
+}
+
+function batchNormGrad({ inputs, backend, attrs }: KernelArgs, native: NativeAddon): TensorInfo[] | null {
+  const { dy, x, gamma, mean, variance } = inputs as Record<'dy' | 'x' | 'gamma' | 'mean' | 'variance', TensorInfo>;
+  const values = allFloat32(backend, dy, x, gamma, mean, variance);
+  if (!values || !sameShape(dy.shape, x.shape)) return null;
+  const channels = x.shape[x.shape.length - 1];
+  const [dx, dGamma, dBeta] = [unfilled(values[1].length), unfilled(channels), unfilled(channels)];
+  native.batchNormBackward(values[0], values[1], channels, values[2], values[3], values[4], attrs.epsilon as number, dx, dGamma, dBeta);
+  return [output(backend, x.shape, dx), output(backend, [channels], dGamma), output(backend, [channels], dBeta)];
+}
+
+/** Kernels with no cpu counterpart: every call is the addon's (inputs are always float32). */
+const NATIVE_ONLY_KERNELS: Record<string, (args: KernelArgs, native: NativeAddon) => TensorInfo | TensorInfo[] | null> = {
+  [FUSED_KERNELS.gelu]: gelu,
+  [FUSED_KERNELS.geluGrad]: geluGrad,
+  [FUSED_KERNELS.batchNorm]: batchNorm,
+  [FUSED_KERNELS.batchNormGrad]: batchNormGrad,
+};
+
+function resizeNearest({ inputs, backend, attrs }: KernelArgs): TensorInfo | null {
+  const { images } = inputs as { images: TensorInfo };
+  const values = allFloat32(backend, images);
+  if (!values || images.shape.length !== 4 || attrs.alignCorners || attrs.halfPixelCenters) return null;
+  const size = attrs.size as [number, number];
+  const factors = wholeFactors(images.shape.slice(1, 3), size);
+  if (!factors) return null;
+  const [batch, , , channels] = images.shape;
+  return output(backend, [batch, size[0], size[1], channels], upsampleNearest(values[0], images.shape, factors));
+}
+
 const NATIVE_KERNELS: Record<string, NativeKernel> = {
   Conv2D: convForward,
   FusedConv2D: convForward,
@@ -331,6 +398,7 @@ const NATIVE_KERNELS: Record<string, NativeKernel> = {
   Mean: mean,
   Slice: slice,
   PadV2: pad,
+  ResizeNearestNeighbor: resizeNearest,
   ...Object.fromEntries(UNARY_OPS.map((name, op) => [name, unaryKernel(op)])),
   ...Object.fromEntries(BINARY_OPS.map((name, op) => [name, binaryKernel(op)])),
 };
@@ -346,6 +414,14 @@ function registerKernels(native: NativeAddon): void {
     const kernelFunc: KernelFunc = (args) =>
       nativeKernel(args as unknown as KernelArgs, native) ?? cpuKernel(args);
     tf.registerKernel({ ...config, backendName: NATIVE, kernelFunc } satisfies KernelConfig);
+  }
+  for (const [kernelName, nativeKernel] of Object.entries(NATIVE_ONLY_KERNELS)) {
+    const kernelFunc: KernelFunc = (args) => {
+      const result = nativeKernel(args as unknown as KernelArgs, native);
+      if (!result) throw new Error(`${kernelName}: the native kernel takes float32 tensors of matching shapes`);
+      return result;
+    };
+    tf.registerKernel({ kernelName, backendName: NATIVE, kernelFunc });
   }
 }
 
@@ -367,6 +443,7 @@ export function registerNativeBackend(): string | null {
   if (registered) return null;
   const loaded = loadAddon();
   if (typeof loaded === 'string') return loaded;
+  fixCpuResizeGradient();
   registerKernels(loaded);
   // Priority below wasm's: tfjs never picks 'native' unless asked to by name.
   tf.registerBackend(NATIVE, createBackend, 1);

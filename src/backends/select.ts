@@ -20,6 +20,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { lookupByName, UserError } from '../util/errors.js';
 import { NATIVE, registerNativeBackend, setNativeThreads } from './native.js';
+import { fixCpuResizeGradient } from './resize_kernels.js';
 import { installWasmKernels } from './wasm_kernels.js';
 import { createThreadedWasmBackend } from './wasm_threads.js';
 
@@ -103,6 +104,9 @@ async function initWasm(requested: number | undefined): Promise<ActiveBackend> {
   const inUse = getThreadsCount();
   return { name: WASM, threads: inUse, inferenceThreads: inUse };
 }
+
+// Before any backend runs: the cpu backend's own kernel has the wrong gradient (resize_kernels.ts).
+fixCpuResizeGradient();
 
 async function initCpu(): Promise<ActiveBackend> {
   if (!(await tf.setBackend('cpu'))) throw new Error('the cpu backend failed to initialise');

@@ -6,6 +6,7 @@
 // inside the pass keeps the update out of the gradient tape, and the values equal torch's, whose
 // update inside forward() has no effect on the training-mode output either.
 import * as tf from '@tensorflow/tfjs-core';
+import { batchNormTraining, normaliseChannels } from '../backends/fused_kernels.js';
 import { UserError } from '../util/errors.js';
 
 /** torch.nn.BatchNorm2d's defaults. */
@@ -80,15 +81,16 @@ export class BatchNorm2d {
    * normalised by the batch's mean and biased variance, the batch statistics recorded in it.
    */
   apply(x: tf.Tensor4D, updates: BatchNormUpdates | null): tf.Tensor4D {
-    if (updates === null) return this.normalise(x, this.runningMean, this.runningVar);
+    if (updates === null) return normaliseChannels(x, this.gamma, this.beta, this.runningMean, this.runningVar, this.eps);
     const [batch, height, width] = x.shape;
     const count = batch * height * width;
     if (count < 2) {
       throw new UserError(`${this.scope}: batch norm in training needs more than 1 value per channel, got a ${batch}x${height}x${width} batch`);
     }
-    const { mean, variance } = tf.moments(x, [0, 1, 2]);
-    updates.record(this, mean as tf.Tensor1D, tf.mul(variance, count / (count - 1)));
-    return this.normalise(x, mean, variance);
+    const { y, mean, variance } = batchNormTraining(x, this.gamma as tf.Tensor as tf.Tensor1D, this.beta as tf.Tensor as tf.Tensor1D, this.eps);
+    updates.record(this, mean, tf.mul(variance, count / (count - 1)));
+    variance.dispose();
+    return y;
   }
 
   /** running <- (1 - momentum) * running + momentum * batch, the variance's batch term unbiased as torch's. */
@@ -103,9 +105,4 @@ export class BatchNorm2d {
     for (const v of [this.gamma, this.beta, this.runningMean, this.runningVar]) v.dispose();
   }
 
-  /** x·scale + (beta − mean·scale): two passes over the map instead of three, forward and backward. */
-  private normalise(x: tf.Tensor4D, mean: tf.Tensor, variance: tf.Tensor): tf.Tensor4D {
-    const scale = tf.mul(this.gamma, tf.rsqrt(tf.add(variance, this.eps)));
-    return tf.add(tf.mul(x, scale), tf.sub(this.beta, tf.mul(mean, scale)));
-  }
 }

@@ -16,7 +16,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Rng } from '../util/random.js';
 import { glorotUniform, normal } from './init.js';
-import { gelu } from './v3_nets.js';
+import { gelu } from '../backends/fused_kernels.js';
 
 /** (kernel, stride) of the 7 conv layers of both branches (wav2vec2's feature encoder). */
 export const DECVAE_CONV_LAYERS: readonly (readonly [number, number])[] = [[10, 5], [3, 2], [3, 2], [3, 2], [3, 2], [2, 2], [2, 2]];

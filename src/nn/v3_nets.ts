@@ -18,6 +18,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { lookupByName, UserError } from '../util/errors.js';
 import type { Rng } from '../util/random.js';
+import { gelu } from '../backends/fused_kernels.js';
 import { BatchNorm2d, BatchNormUpdates } from './batch_norm.js';
 import { torchDefaultBias, torchDefaultKernel } from './init.js';
 
@@ -101,10 +102,6 @@ export interface V3ModelOptions {
 /** A trainable map transform; `updates` null is eval mode, a collector training mode (see batch_norm.ts). */
 export type Block = (x: tf.Tensor4D, updates: BatchNormUpdates | null) => tf.Tensor4D;
 
-/** Exact GELU, x * Phi(x) with Phi by erf (torch's default, not the tanh approximation). */
-export function gelu<T extends tf.Tensor>(x: T): T {
-  return tf.mul(tf.mul(x, 0.5), tf.add(1, tf.erf(tf.mul(x, Math.SQRT1_2))));
-}
 
 /** Output size of a torch conv with padding k//2 (odd k) and stride s, and of the 1x1 skip conv. */
 function downsampled(size: number, stride: number): number {

@@ -26,7 +26,7 @@ export function normalData(rng: Rng, size: number): Float32Array {
 
 function computeAndRead(compute: () => tf.Tensor[]): Float32Array[] {
   const tensors = tf.tidy(compute);
-  const values = tensors.map((t) => t.dataSync() as Float32Array);
+  const values = tensors.map((t) => Float32Array.from(t.dataSync()));
   tf.dispose(tensors);
   return values;
 }
@@ -34,13 +34,13 @@ function computeAndRead(compute: () => tf.Tensor[]): Float32Array[] {
 export interface Comparison { label: string; error: number }
 
 /**
- * Runs `compute` on cpu, then on wasm (single-threaded), and returns the relative error of every
+ * Runs `compute` on cpu, then on `backend` (by default wasm, single-threaded), and returns the relative error of every
  * result. `compute` builds its inputs from plain arrays, so both backends see the same numbers.
  */
-export async function compareWithCpu(label: string, compute: () => tf.Tensor[]): Promise<Comparison[]> {
+export async function compareWithCpu(label: string, compute: () => tf.Tensor[], backend = 'wasm', threads = 1): Promise<Comparison[]> {
   await initBackend('cpu');
   const reference = computeAndRead(compute);
-  await initBackend('wasm', { threads: 1 });
+  await initBackend(backend, { threads });
   const actual = computeAndRead(compute);
   return reference.map((r, i) => ({ label: `${label} [result ${i}]`, error: relativeError(r, actual[i]) }));
 }

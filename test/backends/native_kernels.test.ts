@@ -9,7 +9,7 @@ import { initBackend } from '../../src/backends/select.js';
 import { registerNativeBackend } from '../../src/backends/native.js';
 import { Rng } from '../../src/util/random.js';
 import {
-  assertWithinTolerance, convData, convInfo, describeGeometry, modelGeometries, normalData, randomGeometry, relativeError,
+  assertWithinTolerance, convData, convInfo, describeGeometry, modelGeometries, normalData, randomGeometry, compareWithCpu,
   type Comparison, type ConvGeometry,
 } from './compare.js';
 import { assertFollowsCpuTraining } from './training.js';
@@ -22,26 +22,11 @@ if (skip) console.log(`skipping the native kernel tests: ${skip}`);
 const THREADS = 2;
 const rng = Rng.fromSeed(6_2026);
 
-function computeAndRead(compute: () => tf.Tensor[]): Float32Array[] {
-  const tensors = tf.tidy(compute);
-  const values = tensors.map((t) => Float32Array.from(t.dataSync()));
-  tf.dispose(tensors);
-  return values;
-}
-
-/** Runs `compute` on cpu and on native; the relative error of each result. */
-async function compareWithCpu(label: string, compute: () => tf.Tensor[]): Promise<Comparison[]> {
-  await initBackend('cpu');
-  const reference = computeAndRead(compute);
-  await initBackend('native', { threads: THREADS });
-  const actual = computeAndRead(compute);
-  return reference.map((r, i) => ({ label: `${label} [result ${i}]`, error: relativeError(r, actual[i]) }));
-}
 
 async function assertAllMatch(t: { diagnostic(message: string): void },
   cases: Array<{ label: string; compute: () => tf.Tensor[] }>): Promise<void> {
   const comparisons: Comparison[] = [];
-  for (const c of cases) comparisons.push(...await compareWithCpu(c.label, c.compute));
+  for (const c of cases) comparisons.push(...await compareWithCpu(c.label, c.compute, 'native', THREADS));
   t.diagnostic(`${cases.length} cases, worst relative error ${assertWithinTolerance(comparisons).toExponential(2)}`);
 }
 
@@ -329,6 +314,26 @@ test('slice and pad (and their gradients: pad and slice) on native match cpu', {
         const weights = tf.tensor(w, paddedShape);
         const grad = tf.grad((xi: tf.Tensor) => tf.sum(tf.mul(tf.pad(xi, paddings, constant), weights)))(xt);
         return [tf.slice(xt, begin, sliceSize), tf.pad(xt, paddings, constant), grad];
+      },
+    };
+  }));
+});
+
+test('nearest-neighbour resizing and its gradient on native match cpu (whole factors natively, others by the cpu kernels)', { skip }, async (t) => {
+  const cases: Array<[number[], [number, number], boolean]> = [
+    [[3, 12, 8, 2], [24, 16], false], [[2, 5, 4, 3], [10, 12], false], [[2, 5, 4, 3], [5, 4], false],
+    [[2, 6, 4, 1], [9, 10], false], [[2, 6, 4, 2], [12, 8], true],
+  ];
+  await assertAllMatch(t, cases.map(([shape, resized, alignCorners]) => {
+    const x = normalData(rng, size(shape));
+    const weights = normalData(rng, shape[0] * resized[0] * resized[1] * shape[3]);
+    return {
+      label: `[${shape}] to ${resized}${alignCorners ? ' aligned' : ''}`,
+      compute: () => {
+        const xt = tf.tensor4d(x, shape as [number, number, number, number]);
+        const w = tf.tensor4d(weights, [shape[0], ...resized, shape[3]]);
+        const resize = (xi: tf.Tensor) => tf.image.resizeNearestNeighbor(xi as tf.Tensor4D, resized, alignCorners);
+        return [resize(xt), tf.grad((xi: tf.Tensor) => tf.sum(tf.mul(resize(xi), w)))(xt)];
       },
     };
   }));

@@ -2,9 +2,10 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend, shutdownBackend } from '../../src/backends/select.js';
+import { gelu } from '../../src/backends/fused_kernels.js';
 import { BatchNormUpdates } from '../../src/nn/batch_norm.js';
 import {
-  createV3Model, gelu, resBlock, resBlockT, V3_GEOMETRIES, v3Geometry, V3Parameters, v3Shapes, type AxisPair, type V3Geometry,
+  createV3Model, resBlock, resBlockT, V3_GEOMETRIES, v3Geometry, V3Parameters, v3Shapes, type AxisPair, type V3Geometry,
 } from '../../src/nn/v3_nets.js';
 import { UserError } from '../../src/util/errors.js';
 import { Rng } from '../../src/util/random.js';
