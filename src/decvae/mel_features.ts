@@ -30,7 +30,14 @@ function symmetricHann(n: number): Float64Array {
 export class PieceMelSpectrogram {
   private readonly dft = new RealPowerSpectrum(N_FFT);
   private readonly window = symmetricHann(N_FFT);
-  private readonly bank = melFilterbank({ sampleRate: SAMPLE_RATE, nFft: N_FFT, nMels: MEL_BANDS });
+  /** Each band's non-zero weights and the first bin they apply to (a band spans a few dozen of the 801 bins). */
+  private readonly bands = melFilterbank({ sampleRate: SAMPLE_RATE, nFft: N_FFT, nMels: MEL_BANDS }).map((weights) => {
+    let first = 0;
+    while (first < weights.length && weights[first] === 0) first++;
+    let end = weights.length;
+    while (end > first && weights[end - 1] === 0) end--;
+    return { first, weights: Float64Array.from(weights.slice(first, end)) };
+  });
   private readonly frame = new Float64Array(N_FFT);
   private readonly power = new Float64Array(N_FFT / 2 + 1);
 
@@ -44,9 +51,9 @@ export class PieceMelSpectrogram {
         this.frame[i] = signal[offset + start + i] * this.window[i];
       }
       this.dft.compute(this.frame, this.power);
-      this.bank.forEach((weights, mel) => {
+      this.bands.forEach(({ first, weights }, mel) => {
         let sum = 0;
-        for (let k = 0; k < weights.length; k++) if (weights[k] !== 0) sum += weights[k] * this.power[k];
+        for (let k = 0; k < weights.length; k++) sum += weights[k] * this.power[first + k];
         out[outOffset + mel * MEL_COLUMNS + column] = sum;
       });
     }

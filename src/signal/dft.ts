@@ -1,12 +1,15 @@
 // Discrete Fourier transforms of any length. fft.js, the FFT package we use, does powers of two
 // only; DecVAE needs others (EWT on 400-sample frames and their 799-sample mirrored extension, mel
-// features with n_fft 1600), which go through Bluestein's chirp-z algorithm: an n-point DFT written
-// as a convolution with the chirp e^{iπ j²/n}, evaluated by power-of-two FFTs.
+// features with n_fft 1600). Lengths with small prime factors go to our mixed-radix FFT; the rest
+// (799 = 17·47) through Bluestein's chirp-z algorithm: an n-point DFT written as a convolution with
+// the chirp e^{iπ j²/n}, evaluated by power-of-two FFTs.
 import FFT from 'fft.js';
+import { MixedRadixFft, smallRadices } from './mixed_radix_fft.js';
 
 /** Complex DFTs of one length, interleaved [re0, im0, re1, im1, ...], forward e^{-2 pi i jk/n}. */
 export class ComplexFft {
   private readonly direct: FFT | null;
+  private readonly mixed: MixedRadixFft | null;
   private readonly padded: FFT | null;
   private readonly paddedSize: number;
   /** e^{i pi j^2 / n}, the chirp whose products turn the DFT into a convolution. */
@@ -18,7 +21,8 @@ export class ComplexFft {
     if (!(Number.isSafeInteger(size) && size >= 1)) throw new RangeError(`FFT size must be a positive integer, got ${size}`);
     const powerOfTwo = (size & (size - 1)) === 0;
     this.direct = powerOfTwo && size >= 2 ? new FFT(size) : null;
-    if (this.direct || size === 1) {
+    this.mixed = !this.direct && size >= 2 && smallRadices(size) ? new MixedRadixFft(size) : null;
+    if (this.direct || this.mixed || size === 1) {
       this.padded = null;
       this.paddedSize = 0;
       this.chirp = new Float64Array(0);
@@ -56,6 +60,11 @@ export class ComplexFft {
     if (this.direct) {
       const out = new Float64Array(2 * this.size);
       this.direct.transform(out, input);
+      return out;
+    }
+    if (this.mixed) {
+      const out = new Float64Array(2 * this.size);
+      this.mixed.transform(input, out);
       return out;
     }
     return this.bluestein(input);
@@ -110,6 +119,22 @@ export class ComplexFft {
   }
 }
 
+const plans = new Map<number, ComplexFft>();
+
+/**
+ * The shared plan for one length. Building one costs more than a transform (Bluestein's chirp
+ * spectrum, fft.js's tables), and EWT and VMD transform every frame at the same few lengths.
+ * Plans are read-only once built, so sharing them is safe.
+ */
+export function complexFftOf(size: number): ComplexFft {
+  let plan = plans.get(size);
+  if (!plan) {
+    plan = new ComplexFft(size);
+    plans.set(size, plan);
+  }
+  return plan;
+}
+
 /** A real signal as interleaved complex values. */
 export function toComplex(x: ArrayLike<number>): Float64Array {
   const out = new Float64Array(2 * x.length);
@@ -117,24 +142,57 @@ export function toComplex(x: ArrayLike<number>): Float64Array {
   return out;
 }
 
-/** A reusable plan for |DFT|² of n real samples, bins 0..floor(n/2). */
+/**
+ * A reusable plan for |DFT|² of n real samples, bins 0..floor(n/2). An even n packs the samples
+ * as n/2 complex values (even samples real, odd imaginary), one half-length complex DFT, and
+ * separates the two halves' spectra: X[k] = E[k] + e^{-2πik/n} O[k].
+ */
 export class RealPowerSpectrum {
   readonly bins: number;
   private readonly fft: ComplexFft;
   private readonly buffer: Float64Array;
+  private readonly packed: boolean;
+  /** e^{-2πik/n} for k = 0..n/2, interleaved (packed plans only). */
+  private readonly twiddles: Float64Array;
 
   constructor(readonly n: number) {
     if (!(Number.isInteger(n) && n >= 2)) throw new RangeError(`a DFT needs an integer length >= 2, got ${n}`);
     this.bins = Math.floor(n / 2) + 1;
-    this.fft = new ComplexFft(n);
-    this.buffer = new Float64Array(2 * n);
+    this.packed = n % 2 === 0;
+    const complexLength = this.packed ? n / 2 : n;
+    this.fft = complexFftOf(complexLength);
+    this.buffer = new Float64Array(2 * complexLength);
+    this.twiddles = new Float64Array(this.packed ? 2 * this.bins : 0);
+    for (let k = 0; this.packed && k < this.bins; k++) {
+      this.twiddles[2 * k] = Math.cos((-2 * Math.PI * k) / n);
+      this.twiddles[2 * k + 1] = Math.sin((-2 * Math.PI * k) / n);
+    }
   }
 
   /** |X[k]|² for k = 0..bins-1 of `input` (n samples) into `out`. */
   compute(input: ArrayLike<number>, out: Float64Array): void {
     if (input.length !== this.n) throw new RangeError(`expected ${this.n} samples, got ${input.length}`);
-    for (let j = 0; j < this.n; j++) this.buffer[2 * j] = input[j];
-    const spectrum = this.fft.forward(this.buffer);
-    for (let k = 0; k < this.bins; k++) out[k] = spectrum[2 * k] ** 2 + spectrum[2 * k + 1] ** 2;
+    if (!this.packed) {
+      for (let j = 0; j < this.n; j++) this.buffer[2 * j] = input[j];
+      const spectrum = this.fft.forward(this.buffer);
+      for (let k = 0; k < this.bins; k++) out[k] = spectrum[2 * k] ** 2 + spectrum[2 * k + 1] ** 2;
+      return;
+    }
+    for (let j = 0; j < this.n; j++) this.buffer[j] = input[j];
+    const z = this.fft.forward(this.buffer);
+    const half = this.n / 2;
+    for (let k = 0; k < this.bins; k++) {
+      const a = 2 * (k % half);
+      const b = 2 * ((half - k) % half);
+      // E[k] = (Z[k] + conj Z[h-k]) / 2, O[k] = (Z[k] - conj Z[h-k]) / 2i.
+      const eRe = 0.5 * (z[a] + z[b]);
+      const eIm = 0.5 * (z[a + 1] - z[b + 1]);
+      const oRe = 0.5 * (z[a + 1] + z[b + 1]);
+      const oIm = -0.5 * (z[a] - z[b]);
+      const [wRe, wIm] = [this.twiddles[2 * k], this.twiddles[2 * k + 1]];
+      const re = eRe + wRe * oRe - wIm * oIm;
+      const im = eIm + wRe * oIm + wIm * oRe;
+      out[k] = re * re + im * im;
+    }
   }
 }

@@ -7,7 +7,7 @@
 // signal's span. All N modes are returned, lowest band first; DecVAE drops the first.
 // Frames of 400 samples and mirrored signals of 799 take src/signal/dft.ts's any-length FFT.
 import { UserError } from '../util/errors.js';
-import { ComplexFft, toComplex } from './dft.js';
+import { complexFftOf, toComplex } from './dft.js';
 
 export type EwtRegularisation = 'gaussian' | 'average' | 'none';
 
@@ -47,7 +47,7 @@ export function ewt1d(x: ArrayLike<number>, options: Partial<EwtOptions> = {}): 
   if (!(Number.isInteger(settings.filterLength) && settings.filterLength >= 1)) throw new UserError(`EWT: the filter length must be a positive integer, got ${settings.filterLength}`);
   if (settings.regularisation === 'gaussian' && !(settings.sigma > 0)) throw new UserError(`EWT: the Gaussian sigma must be positive, got ${settings.sigma}`);
 
-  const spectrum = new ComplexFft(length).forward(toComplex(x));
+  const spectrum = complexFftOf(length).forward(toComplex(x));
   const magnitude = new Float64Array(bins);
   for (let k = 0; k < bins; k++) {
     const value = Math.hypot(spectrum[2 * k], spectrum[2 * k + 1]);
@@ -59,7 +59,7 @@ export function ewt1d(x: ArrayLike<number>, options: Partial<EwtOptions> = {}): 
   const half = Math.ceil(length / 2);
   const mirrored = mirror(x, half);
   const extended = mirrored.length;
-  const fft = new ComplexFft(extended);
+  const fft = complexFftOf(extended);
   const mirroredSpectrum = fft.forward(toComplex(mirrored));
   const filters = meyerFilterBank(boundaries, extended);
   const result = filters.map((filter) => {

@@ -12,7 +12,7 @@
 // original span.
 import { UserError } from '../util/errors.js';
 import type { Rng } from '../util/random.js';
-import { ComplexFft, toComplex } from './dft.js';
+import { complexFftOf, toComplex } from './dft.js';
 
 /**
  * Initial centre frequencies: 0 = all at DC, 1 = uniform 0.5k/K, 2 = sorted log-uniform draws
@@ -68,7 +68,7 @@ export function vmd(x: ArrayLike<number>, options: Partial<VmdOptions> = {}, rng
   for (let i = 0; i < half; i++) mirrored[i] = x[half - 1 - i];
   for (let i = 0; i < length; i++) mirrored[half + i] = x[i];
   for (let i = 0; i < half; i++) mirrored[half + length + i] = x[length - 1 - i];
-  const fft = new ComplexFft(T);
+  const fft = complexFftOf(T);
   const spectrum = fft.forward(toComplex(mirrored));
   // Only the positive half carries anything: the negative frequencies of f_hat_plus are zero, and
   // so, through every update, are those of the modes and of lambda.

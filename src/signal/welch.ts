@@ -26,6 +26,18 @@ export interface Psd {
   density: Float64Array;
 }
 
+const plans = new Map<number, FFT>();
+
+/** One fft.js plan per length, shared: building its tables costs more than a transform. */
+function fftOf(size: number): FFT {
+  let plan = plans.get(size);
+  if (!plan) {
+    plan = new FFT(size);
+    plans.set(size, plan);
+  }
+  return plan;
+}
+
 export function welch(x: ArrayLike<number>, options: WelchOptions): Psd {
   const { fs, nfft } = options;
   if (x.length < 1) throw new UserError('welch: the signal is empty');
@@ -47,7 +59,7 @@ export function welch(x: ArrayLike<number>, options: WelchOptions): Psd {
   const segments = Math.floor((x.length - noverlap) / step);
   const bins = nfft / 2 + 1;
   const density = new Float64Array(bins);
-  const fft = new FFT(nfft);
+  const fft = fftOf(nfft);
   const frame = new Float64Array(nfft);
   const spectrum = new Float64Array(2 * nfft);
   for (let s = 0; s < segments; s++) {
