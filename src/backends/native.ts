@@ -287,11 +287,16 @@ function sum({ inputs, backend, attrs }: KernelArgs, native: NativeAddon): Tenso
   const values = allFloat32(backend, x);
   if (!values) return null;
   const axes = util.parseAxisParam(attrs.axis as number | number[], x.shape).sort((p, q) => p - q);
-  if (axes.length === 0 || axes[axes.length - 1] - axes[0] + 1 !== axes.length) return null;
-  const first = axes[0];
-  const last = axes[axes.length - 1];
-  const outer = util.sizeFromShape(x.shape.slice(0, first));
-  const inner = util.sizeFromShape(x.shape.slice(last + 1));
+  // Axes of size 1 do not change the memory layout, so the summed axes are contiguous once they
+  // are left out (a [N, 1, W, C] map summed over [0, 2], as 1-D convs' gradients are).
+  const kept = x.shape.map((_, i) => i).filter((i) => x.shape[i] !== 1);
+  const summed = axes.filter((a) => x.shape[a] !== 1).map((a) => kept.indexOf(a));
+  const shape = kept.map((i) => x.shape[i]);
+  if (axes.length === 0 || (summed.length > 0 && summed[summed.length - 1] - summed[0] + 1 !== summed.length)) return null;
+  const first = summed.length > 0 ? summed[0] : shape.length;
+  const last = summed.length > 0 ? summed[summed.length - 1] : shape.length - 1;
+  const outer = util.sizeFromShape(shape.slice(0, first));
+  const inner = util.sizeFromShape(shape.slice(last + 1));
   const out = unfilled(outer * inner);
   native.reduceSum(values[0], outer, values[0].length / (outer * inner), inner, out);
   const outShape = attrs.keepDims

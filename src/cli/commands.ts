@@ -7,14 +7,13 @@ import { frameworkNames } from '../frameworks/registry.js';
 import { sequenceDatasetNames } from '../sequences/registry.js';
 import { evaluateRun, resumeRun, runExperiment, trainOnly, type RunHooks } from '../train/run.js';
 import { UserError } from '../util/errors.js';
-import { V3ConfigSchema } from '../v3/config.js';
-import { declaresV3, evaluateV3Run, isV3Run, resumeV3Run, runV3, trainOnlyV3 } from '../v3/run.js';
 import { withBackend, type Program } from './backend.js';
 import { registerBenchCommands } from './bench_command.js';
 import { registerCollectCommands } from './collect_command.js';
 import { registerDataCommands } from './data_command.js';
 import { runMetricsCommand } from './metrics_command.js';
 import { trainingProgressBar } from './progress.js';
+import { declaredTask, runTask, TASKS } from './tasks.js';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
@@ -43,10 +42,12 @@ export function registerCommands(program: Program): void {
     .option('--overwrite', 'replace a run already in the output directory')
     .action(async (configFile, opts) => {
       const text = readConfigFile(configFile);
-      if (declaresV3(text)) {
-        const config = parseConfigWith(V3ConfigSchema, text, configFile, opts.set);
+      const task = declaredTask(text);
+      if (task) {
+        const runner = TASKS[task];
+        const config = parseConfigWith(runner.schema, text, configFile, opts.set);
         await withBackend(program, config.backend, async () => {
-          const result = await withProgress((h) => runV3(config, opts.out, { ...h, overwrite: opts.overwrite }));
+          const result = await withProgress((h) => runner.run(config, opts.out, { ...h, overwrite: opts.overwrite }));
           console.log(`done: step ${result.step}, metrics in ${opts.out}/metrics.json`);
         });
         return;
@@ -69,19 +70,21 @@ export function registerCommands(program: Program): void {
       if (opts.resume) {
         if (configFile || opts.out) throw new UserError('train --resume RUN_DIR takes no config file and no --out');
         const runDir = opts.resume;
-        const v3 = isV3Run(runDir);
+        const task = runTask(runDir);
         await withBackend(program, 'auto', async () => {
-          const step = await withProgress((h) => (v3 ? resumeV3Run(runDir, opts.set, h) : resumeRun(runDir, opts.set, h)));
+          const step = await withProgress((h) => (task ? TASKS[task].resume(runDir, opts.set, h) : resumeRun(runDir, opts.set, h)));
           console.log(`done: ${runDir} is at step ${step}`);
         });
         return;
       }
       if (!configFile || !opts.out) throw new UserError('train needs a config file and --out DIR (or --resume RUN_DIR)');
       const text = readConfigFile(configFile);
-      if (declaresV3(text)) {
-        const v3Config = parseConfigWith(V3ConfigSchema, text, configFile, opts.set);
-        await withBackend(program, v3Config.backend, async () => {
-          const step = await withProgress((h) => trainOnlyV3(v3Config, opts.out as string, { ...h, overwrite: opts.overwrite }));
+      const task = declaredTask(text);
+      if (task) {
+        const runner = TASKS[task];
+        const taskConfig = parseConfigWith(runner.schema, text, configFile, opts.set);
+        await withBackend(program, taskConfig.backend, async () => {
+          const step = await withProgress((h) => runner.trainOnly(taskConfig, opts.out as string, { ...h, overwrite: opts.overwrite }));
           console.log(`done: step ${step}, checkpoint in ${opts.out}/checkpoints`);
         });
         return;
@@ -98,14 +101,16 @@ export function registerCommands(program: Program): void {
     .description("compute a run's metrics and pictures from its latest checkpoint (e.g. --set eval.metrics=[dci,sap])")
     .argument('<runDir>', 'run directory')
     .option('--set <key=value>', 'override an eval or viz setting (repeatable)', collect, [] as string[])
-    .option('--suite <name>', "the evaluation: 'v3' for V3 runs, 'metrics' for ground-truth runs (default: the run's own)")
+    .option('--suite <name>', "the evaluation: 'v3' or 'decvae' for those runs, 'metrics' for ground-truth runs (default: the run's own)")
     .action(async (runDir, opts) => {
-      const v3 = isV3Run(runDir);
-      const suite = opts.suite ?? (v3 ? 'v3' : 'metrics');
-      if (!['v3', 'metrics'].includes(suite)) throw new UserError(`--suite: unknown suite '${suite}' (known: metrics, v3)`);
-      if ((suite === 'v3') !== v3) throw new UserError(`--suite ${suite}: ${runDir} is ${v3 ? 'a V3 run' : 'a ground-truth run'}`);
+      const task = runTask(runDir);
+      const own = task ?? 'metrics';
+      const suite = opts.suite ?? own;
+      const known = ['metrics', ...Object.keys(TASKS)];
+      if (!known.includes(suite)) throw new UserError(`--suite: unknown suite '${suite}' (known: ${known.join(', ')})`);
+      if (suite !== own) throw new UserError(`--suite ${suite}: ${runDir} is ${task ? `a ${task} run` : 'a ground-truth run'}`);
       await withBackend(program, 'auto', async () => {
-        const result = await withProgress((h) => (v3 ? evaluateV3Run(runDir, opts.set, h) : evaluateRun(runDir, opts.set, h)));
+        const result = await withProgress((h) => (task ? TASKS[task].evaluate(runDir, opts.set, h) : evaluateRun(runDir, opts.set, h)));
         console.log(`done: metrics in ${result.runDir}/metrics.json`);
       });
     });
@@ -132,7 +137,8 @@ export function registerCommands(program: Program): void {
         return;
       }
       const text = readConfigFile(configFile);
-      const config = declaresV3(text) ? parseConfigWith(V3ConfigSchema, text, configFile, opts.set) : parseConfigText(text, configFile, opts.set);
+      const task = declaredTask(text);
+      const config = task ? parseConfigWith(TASKS[task].schema, text, configFile, opts.set) : parseConfigText(text, configFile, opts.set);
       process.stdout.write(stringify(config));
     });
 

@@ -4,8 +4,9 @@
 // n_fft 1600 (4 x 400), hop floor(401 / 4) = 100, a symmetric Hann window of 1600 (scipy's
 // hann(1600)), centred frames zero-padded by 800 on both sides, power 2 and the Slaney bank over
 // 0-8 kHz. Then, per component over the whole batch: dB relative to the batch's maximum, floored 80
-// dB below the top (librosa's power_to_db with ref=np.max, top_db 80); standardised over the batch;
-// then each utterance standardised over its own values (unbiased std, + 1e-9). Each piece is
+// dB below the top (librosa's power_to_db with ref=np.max, top_db 80); standardised over the batch
+// (numpy's population std); then each utterance standardised over its own values (torch's unbiased
+// std, + 1e-9). Each piece is
 // flattened mel-major (index mel·5 + column) back to 400 values, so features keep the waveform's
 // shape. The batch-wide reference makes features depend on the batch, as the original's collator.
 import { RealPowerSpectrum } from '../signal/dft.js';
@@ -72,8 +73,9 @@ export function pieceLogPower(signal: ArrayLike<number>, plan = new PieceMelSpec
 }
 
 /**
- * One component's features for a batch from its utterances' log powers: dB relative to the batch's
- * loudest value, floored 80 dB below the top, standardised over the batch, then per utterance.
+ * One component's features for a batch from its utterances' log powers (any number of values
+ * each): dB relative to the batch's loudest value, floored 80 dB below the top, standardised over
+ * the batch, then per utterance. The β-VAE baseline's frame features are combined the same way.
  */
 export function batchMelFeatures(logPowers: readonly Float32Array[]): Float32Array[] {
   let reference = -Infinity;
@@ -82,9 +84,9 @@ export function batchMelFeatures(logPowers: readonly Float32Array[]): Float32Arr
   let top = -Infinity;
   for (const db of decibels) for (const v of db) if (v > top) top = v;
   for (const db of decibels) for (let i = 0; i < db.length; i++) db[i] = Math.max(db[i], top - TOP_DB);
-  standardise(decibels);
+  standardise(decibels, 0);
   return decibels.map((db) => {
-    standardise([db]);
+    standardise([db], 1);
     return Float32Array.from(db);
   });
 }
@@ -94,14 +96,14 @@ export function componentMelFeatures(signals: readonly ArrayLike<number>[], plan
   return batchMelFeatures(signals.map((signal) => pieceLogPower(signal, plan)));
 }
 
-/** (v − mean) / (unbiased std + 1e-9) over every value of every array, in place. */
-function standardise(arrays: Float64Array[]): void {
+/** (v − mean)/(std + 1e-9) over every value of every array, in place; `ddof` 0 is numpy's std, 1 torch's. */
+function standardise(arrays: Float64Array[], ddof: 0 | 1): void {
   const count = arrays.reduce((n, a) => n + a.length, 0);
   let sum = 0;
   for (const a of arrays) for (const v of a) sum += v;
   const mean = sum / count;
   let squares = 0;
   for (const a of arrays) for (const v of a) squares += (v - mean) ** 2;
-  const std = Math.sqrt(squares / Math.max(1, count - 1));
+  const std = Math.sqrt(squares / Math.max(1, count - ddof));
   for (const a of arrays) for (let i = 0; i < a.length; i++) a[i] = (a[i] - mean) / (std + STD_EPS);
 }

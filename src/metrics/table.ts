@@ -1,6 +1,7 @@
 // A fixed sample of (ground-truth factors, codes) pairs: what the metrics that only need points
 // (MIG, DCI, SAP, ...) consume, and what the reference cases contain. Row n of `factors` and row n
 // of `codes` describe the same observation.
+import { pairwiseMean } from './numpy_reductions.js';
 
 export interface FactorCodeTable {
   /** Number of points N. */
@@ -98,4 +99,22 @@ export function splitTrainTest(table: FactorCodeTable, trainFraction: number): {
   if (!(trainFraction > 0 && trainFraction <= 1)) throw new RangeError(`train fraction must be in (0, 1], got ${trainFraction}`);
   const nTrain = Math.ceil(table.n * trainFraction);
   return { train: tableRows(table, 0, nTrain), test: tableRows(table, nTrain) };
+}
+
+/**
+ * Every code standardised by the train rows' mean and population (ddof 0) standard deviation
+ * (scikit-learn's StandardScaler without its zero-variance guard: a constant code gives 0/0 = NaN,
+ * which callers report or keep as their originals do); `stds` lets them tell which.
+ */
+export function codesStandardisedByTrain(train: FactorCodeTable, test: FactorCodeTable): { train: Float64Array; test: Float64Array; stds: Float64Array } {
+  const d = train.numCodes;
+  const means = new Float64Array(d);
+  const stds = new Float64Array(d);
+  for (let i = 0; i < d; i++) {
+    const column = codeColumn(train, i);
+    means[i] = pairwiseMean(column);
+    stds[i] = Math.sqrt(pairwiseMean(column.map((value) => (value - means[i]) ** 2)));
+  }
+  const standardise = (table: FactorCodeTable) => Float64Array.from(table.codes, (value, k) => (value - means[k % d]) / stds[k % d]);
+  return { train: standardise(train), test: standardise(test), stds };
 }

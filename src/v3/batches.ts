@@ -1,6 +1,5 @@
-// Batches of sequence samples for V3: an epoch visits every sample of the training split once in
-// a shuffled order, in batches of B (the last one smaller, as the original's loader without
-// drop_last); each sample's fragments are stacked fragment-major into one [B * n, H, W, C] tensor.
+// Batches of sequence samples for V3 (an epoch's order is train/epochs.ts's): each sample's
+// fragments are stacked fragment-major into one [B * n, H, W, C] tensor.
 import * as tf from '@tensorflow/tfjs-core';
 import { sampleSize, type SequenceDataset, type SequenceSplit } from '../sequences/sequence_data.js';
 import type { Rng } from '../util/random.js';
@@ -11,14 +10,6 @@ export interface LabelledBatch extends FragmentBatch {
   content: Int32Array;
   /** The style label of every sample, [B]. */
   style: Int32Array;
-}
-
-/** The batches of one epoch: sample indices in a shuffled order, cut into runs of `batchSize`. */
-export function epochBatches(count: number, batchSize: number, rng: Rng): Int32Array[] {
-  const order = Int32Array.from(rng.shuffle(Array.from({ length: count }, (_, i) => i)));
-  const batches: Int32Array[] = [];
-  for (let start = 0; start < count; start += batchSize) batches.push(order.subarray(start, Math.min(count, start + batchSize)));
-  return batches;
 }
 
 /** Renders samples `indices` of `split`; `rng` draws what the loader draws per sample (starts, masks, jitter). */

@@ -3,10 +3,8 @@
 // the checkpoint eval.checkpoint names: by default the one with the lowest validation loss, as the
 // original evaluates the checkpoint picked by it, else the last.
 // metrics.json keeps the layout `disentangle collect` reads, under the representation name `v3`.
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { stringify } from 'yaml';
-import { parse as parseYaml } from 'yaml';
 import { bestCheckpoint, latestCheckpoint, loadCheckpoint } from '../train/checkpoint.js';
 import { disposeCheckpointState, restoreVariables } from '../train/restore.js';
 import { prepareRunDir, withRunWriter, type RunHooks } from '../train/run.js';
@@ -18,22 +16,6 @@ import { createV3Session, restoreV3Session, type V3Session } from './session.js'
 import { trainV3 } from './train.js';
 
 const V3_PICTURES = ['reconstructions.png', 'codebook_confusion.png', 'tsne_content.png', 'tsne_style.png'];
-
-/** Whether a config's YAML text declares `task: v3` (its own schema then applies). */
-export function declaresV3(text: string): boolean {
-  try {
-    const raw = parseYaml(text) as { task?: unknown } | null;
-    return raw !== null && typeof raw === 'object' && raw.task === 'v3';
-  } catch {
-    return false;
-  }
-}
-
-/** Whether a run directory holds a V3 run; false when it holds no config (the caller reports what is missing). */
-export function isV3Run(runDir: string): boolean {
-  const file = path.join(runDir, 'config.yaml');
-  return fs.existsSync(file) && declaresV3(fs.readFileSync(file, 'utf8'));
-}
 
 export interface V3RunResult {
   runDir: string;

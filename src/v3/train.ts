@@ -7,7 +7,8 @@ import { checkTermsFinite, checkVariablesFinite } from '../train/divergence.js';
 import type { ProgressEvent } from '../train/trainer.js';
 import { Rng } from '../util/random.js';
 import type { SummaryWriter } from '../util/tensorboard.js';
-import { epochBatches, renderSamples } from './batches.js';
+import { epochBatches } from '../train/epochs.js';
+import { renderSamples } from './batches.js';
 import { lrFactor } from './config.js';
 import { stepsPerEpoch, v3SessionState, type V3Session } from './session.js';
 

@@ -285,6 +285,9 @@ test('sum and mean over contiguous and non-contiguous axes on native match cpu',
     [[2, 64, 32, 32], [0, 1, 2], false], [[2, 64, 32, 32], undefined, false], [[64, 10], 1, false],
     [[64, 10], 0, true], [[3, 4, 5], [1], true], [[3, 4, 5], [1, 2], false], [[3, 4, 5], [0, 2], false],
     [[3, 4, 5], -1, false], [[7], 0, false],
+    // Summed axes that are contiguous once size-1 axes are left out (1-D convs' [N, 1, W, C] maps).
+    [[5, 1, 7, 3], [0, 2], false], [[5, 1, 7, 3], [0, 2], true], [[4, 1, 3], [1], false], [[2, 1, 1, 3], [1, 2], true],
+    [[3, 1, 4, 1, 2], [0, 2, 3], false],
   ];
   await assertAllMatch(t, cases.map(([shape, axis, keepDims]) => {
     const x = normalData(rng, size(shape));

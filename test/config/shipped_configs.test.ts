@@ -9,7 +9,8 @@ import { datasetNames } from '../../src/datasets/registry.js';
 import { FRAMEWORKS } from '../../src/frameworks/registry.js';
 import { sequenceDatasetNames } from '../../src/sequences/registry.js';
 import { V3ConfigSchema } from '../../src/v3/config.js';
-import { declaresV3 } from '../../src/v3/run.js';
+import { declaredTask } from '../../src/cli/tasks.js';
+import { DecVaeConfigSchema } from '../../src/decvae/config.js';
 
 const root = path.resolve(import.meta.dirname, '..', '..', 'configs');
 
@@ -28,9 +29,14 @@ test('every shipped config parses and names a known framework (or task) and data
   for (const file of files) {
     const where = path.relative(root, file);
     const text = readConfigFile(file);
-    if (declaresV3(text)) {
+    const task = declaredTask(text);
+    if (task === 'v3') {
       const v3 = parseConfigWith(V3ConfigSchema, text, file);
       assert.ok(sequenceDatasetNames().includes(v3.dataset.name), `${where}: ${v3.dataset.name}`);
+      continue;
+    }
+    if (task === 'decvae') {
+      assert.equal(parseConfigWith(DecVaeConfigSchema, text, file).dataset.name, 'simvowels', where);
       continue;
     }
     const config = loadConfig(file);

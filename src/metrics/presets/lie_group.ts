@@ -27,7 +27,7 @@ import { computeModularity } from '../modularity_explicitness.js';
 import { pairwiseMean } from '../numpy_reductions.js';
 import { continuousSapScoreEntry, sapFromScoreMatrix } from '../sap.js';
 import type { FactorCodeSource } from '../source.js';
-import { codeColumn, factorColumn, type FactorCodeTable } from '../table.js';
+import { codeColumn, codesStandardisedByTrain, factorColumn, type FactorCodeTable } from '../table.js';
 
 const positiveInt = z.number().int().positive();
 
@@ -148,20 +148,6 @@ async function betaVaeUnregularised(source: FactorCodeSource, settings: LieGroup
   };
 }
 
-/** Codes standardised by the train rows' mean and population std (the repository's `normalize_data`); 0/0 stays NaN. */
-function standardisedCodes(train: FactorCodeTable, test: FactorCodeTable): { train: Float64Array; test: Float64Array } {
-  const d = train.numCodes;
-  const means = new Float64Array(d);
-  const stds = new Float64Array(d);
-  for (let i = 0; i < d; i++) {
-    const column = codeColumn(train, i);
-    means[i] = pairwiseMean(column);
-    stds[i] = Math.sqrt(pairwiseMean(column.map((value) => (value - means[i]) ** 2)));
-  }
-  const standardise = (table: FactorCodeTable) => Float64Array.from(table.codes, (value, k) => (value - means[k % d]) / stds[k % d]);
-  return { train: standardise(train), test: standardise(test) };
-}
-
 /**
  * Explicitness as the repository computes it: per factor a logistic regression on the
  * standardised codes scored by macro ROC-AUC, inside a try whose failure (a constant code's NaN,
@@ -169,7 +155,7 @@ function standardisedCodes(train: FactorCodeTable, test: FactorCodeTable): { tra
  * scores at 0, where `computeModularityExplicitness` refuses the whole metric.
  */
 function explicitnessPerFactor(train: FactorCodeTable, test: FactorCodeTable): { train: number[]; test: number[] } {
-  const codes = standardisedCodes(train, test);
+  const codes = codesStandardisedByTrain(train, test);
   const scores = { train: [] as number[], test: [] as number[] };
   for (let j = 0; j < train.numFactors; j++) {
     const { trainScore, testScore } = explicitnessOfFactor(codes, train, test, j);

@@ -1,0 +1,97 @@
+// DecVAE's evaluation suite (spec decvae.md §9): the dev and test sets encoded, the frame (Z) and
+// sequence (S) latents in the "all" and "OCs_joint" aggregations scored by the disentanglement
+// metrics on a speaker-stratified 80/20 re-split of dev ∪ test (§9.2-§9.3), the supervised and
+// k-means classification tasks (§9.4: vowel and speaker per frame, speaker per utterance), and
+// UMAP pictures of the frame latents.
+import * as path from 'node:path';
+import type { FactorCodeTable } from '../metrics/table.js';
+import { UserError } from '../util/errors.js';
+import { writeFileAtomic } from '../util/files.js';
+import { Rng } from '../util/random.js';
+import { supervisedClassification, unsupervisedClustering } from './classification.js';
+import { embedSplit, type LatentMatrix, type SplitEmbedding } from './embed.js';
+import { drawRows, umapPicture } from './latent_pictures.js';
+import { decVaeDisentanglement, resplitBySpeaker } from './metrics/suite.js';
+import type { DecVaeSession } from './session.js';
+
+export interface DecVaeEvaluation {
+  metrics: Record<string, Record<string, number>>;
+  /** Groups that could not be computed on this data (e.g. a speaker with one utterance), and why. */
+  errors: Record<string, string>;
+  files: string[];
+}
+
+/** Runs one group of metrics; a UserError (data too small for it) is recorded instead of ending the evaluation. */
+function attempt(evaluation: DecVaeEvaluation, group: string, compute: () => Record<string, number>): void {
+  try {
+    evaluation.metrics[group] = compute();
+  } catch (error) {
+    if (!(error instanceof UserError)) throw error;
+    evaluation.errors[group] = error.message;
+  }
+}
+
+/** A table of the rows `rows` of `latents` with the given factor columns. */
+function tableOf(latents: LatentMatrix, factors: readonly Int32Array[], rows: Int32Array): FactorCodeTable {
+  const { dims } = latents;
+  const codes = new Float64Array(rows.length * dims);
+  const values = new Int32Array(rows.length * factors.length);
+  rows.forEach((r, i) => {
+    codes.set(latents.values.subarray(r * dims, (r + 1) * dims), i * dims);
+    factors.forEach((f, k) => (values[i * factors.length + k] = f[r]));
+  });
+  return { n: rows.length, numFactors: factors.length, numCodes: dims, factors: values, codes };
+}
+
+/** The metrics of one latent space, nested results flattened to `group.key` names. */
+function disentanglement(dev: FactorCodeTable, test: FactorCodeTable, speakerFactor: number): Record<string, number> {
+  const split = resplitBySpeaker(dev, test, speakerFactor);
+  const { dci, ...rest } = decVaeDisentanglement(split.train, split.test);
+  return { ...rest, ...Object.fromEntries(Object.entries(dci).map(([k, v]) => [`dci_${k}`, v])) };
+}
+
+function classification(latents: readonly LatentMatrix[], labels: readonly Int32Array[], randomStates: number, kmeansSeeds: number): Record<string, number> {
+  const merged = { values: new Float64Array([...latents[0].values, ...latents[1].values]), rows: latents[0].rows + latents[1].rows };
+  const all = Int32Array.from([...labels[0], ...labels[1]]);
+  const supervised = supervisedClassification(merged.values, merged.rows, latents[0].dims, all, { randomStates });
+  const clustering = unsupervisedClustering(latents[0].values, labels[0], latents[1].values, labels[1], Array.from({ length: kmeansSeeds }, (_, s) => s));
+  return {
+    best_accuracy: supervised.bestAccuracy,
+    ...Object.fromEntries(Object.entries(supervised.classifiers).map(([name, scores]) => [`${name}_accuracy`, scores.accuracy.mean])),
+    kmeans_accuracy_dev: clustering.train.accuracy,
+    kmeans_accuracy_test: clustering.test.accuracy,
+  };
+}
+
+export async function evaluateDecVae(session: DecVaeSession, runDir: string, log?: (line: string) => void): Promise<DecVaeEvaluation> {
+  const { eval: settings } = session.config;
+  const rng = Rng.fromSeed(session.evalSeed).fork('evaluate');
+  log?.('encoding the dev and test utterances');
+  const splits: SplitEmbedding[] = [embedSplit(session, 'dev'), embedSplit(session, 'test')];
+  const frameRows = splits.map((s, i) => drawRows(s.z.all.rows, settings.metric_frames || s.z.all.rows, rng.fork(`frames ${i}`)));
+  const utteranceRows = splits.map((s) => Int32Array.from({ length: s.speakers.length }, (_, i) => i));
+  const evaluation: DecVaeEvaluation = { metrics: {}, errors: {}, files: [] };
+  for (const aggregation of ['all', 'ocsJoint'] as const) {
+    const name = aggregation === 'all' ? 'all' : 'ocs_joint';
+    log?.(`disentanglement metrics of Z and S (${name})`);
+    const z = splits.map((s, i) => tableOf(s.z[aggregation], [s.vowels, s.frameSpeakers], frameRows[i]));
+    attempt(evaluation, `z_${name}`, () => disentanglement(z[0], z[1], 1));
+    const s = splits.map((split, i) => tableOf(split.s[aggregation], [split.speakers], utteranceRows[i]));
+    attempt(evaluation, `s_${name}`, () => disentanglement(s[0], s[1], 0));
+  }
+  log?.('classification: vowel and speaker per frame, speaker per utterance');
+  const frames = splits.map((s, i) => tableOf(s.z.all, [s.vowels, s.frameSpeakers], frameRows[i]));
+  const frameLatents = frames.map((t) => ({ values: t.codes, rows: t.n, dims: t.numCodes }));
+  const column = (t: FactorCodeTable, k: number) => Int32Array.from({ length: t.n }, (_, r) => t.factors[r * t.numFactors + k]);
+  const { classification_random_states: states, kmeans_seeds: seeds } = settings;
+  attempt(evaluation, 'vowel', () => classification(frameLatents, frames.map((t) => column(t, 0)), states, seeds));
+  attempt(evaluation, 'speaker_frame', () => classification(frameLatents, frames.map((t) => column(t, 1)), states, seeds));
+  attempt(evaluation, 'speaker_seq', () => classification(splits.map((s) => s.s.all), splits.map((s) => s.speakers), states, seeds));
+  if (settings.umap_points > 0) {
+    log?.(`UMAP of ${Math.min(settings.umap_points, splits[1].z.all.rows)} test frames`);
+    const file = path.join(runDir, 'umap_z.png');
+    writeFileAtomic(file, umapPicture(splits[1].z.all, [splits[1].vowels, splits[1].frameSpeakers], settings.umap_points, rng.fork('umap')));
+    evaluation.files.push(file);
+  }
+  return evaluation;
+}
