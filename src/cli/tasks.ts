@@ -1,10 +1,12 @@
-// The tasks a config can declare with a top-level `task:` (V3, DecVAE), each with its own schema
+// The tasks a config can declare with a top-level `task:` (V3, DecVAE and its β-VAE baseline), each with its own schema
 // and run functions; a config without one is a ground-truth run (train/run.ts). The commands look
 // a task up here instead of branching on each.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
+import { BaselineConfigSchema } from '../decvae/baseline_config.js';
+import { evaluateBaselineRun, resumeBaselineRun, runBaseline, trainOnlyBaseline } from '../decvae/baseline_run.js';
 import { DecVaeConfigSchema } from '../decvae/config.js';
 import { evaluateDecVaeRun, resumeDecVaeRun, runDecVae, trainOnlyDecVae } from '../decvae/run.js';
 import type { RunHooks } from '../train/run.js';
@@ -35,6 +37,13 @@ export const TASKS = {
     trainOnly: (config, runDir, hooks) => trainOnlyDecVae(DecVaeConfigSchema.parse(config), runDir, hooks),
     resume: resumeDecVaeRun,
     evaluate: evaluateDecVaeRun,
+  },
+  decvae_baseline: {
+    schema: BaselineConfigSchema,
+    run: (config, runDir, hooks) => runBaseline(BaselineConfigSchema.parse(config), runDir, hooks),
+    trainOnly: (config, runDir, hooks) => trainOnlyBaseline(BaselineConfigSchema.parse(config), runDir, hooks),
+    resume: resumeBaselineRun,
+    evaluate: evaluateBaselineRun,
   },
 } satisfies Record<string, TaskRunner>;
 

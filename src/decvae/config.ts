@@ -10,18 +10,31 @@ import { DECVAE_LOSS_SETTINGS } from './loss.js';
 const positiveInt = z.number().int().positive();
 const betas = z.number().min(0).max(1);
 
+/** SimVowels as DecVAE and its β-VAE baseline read it. */
+export const DECVAE_DATASET = z.strictObject({
+  name: z.literal('simvowels').default('simvowels'),
+  size: z.enum(['full', 'small']).default('full').describe('full: 4000/500/300 utterances (train/dev/test); small: 400/50/30'),
+  seed: z.number().int().nonnegative().default(0)
+    .describe("the generator's seed: the same data (and feature cache) for every training seed"),
+  cache: z.string().optional().describe('directory of the per-utterance feature cache (default: .cache/decvae under the working directory)'),
+  limit: positiveInt.optional().describe('use at most the first N utterances of each split (quick looks and tests)'),
+}).prefault({});
+
+/** The evaluation of §9, shared with the β-VAE baseline. */
+export const DECVAE_EVAL = z.strictObject({
+  checkpoint: z.enum(['best_val', 'last']).default('last').describe("the evaluated checkpoint (the original's default: the last)"),
+  classification_random_states: positiveInt.default(10).describe('repetitions of the 5-fold supervised classification'),
+  kmeans_seeds: positiveInt.default(50).describe('k-means restarts of the unsupervised classification'),
+  metric_frames: z.number().int().nonnegative().default(0)
+    .describe('frames drawn (per split) for the disentanglement metrics and classifiers; 0: every frame, as the original'),
+  umap_points: z.number().int().nonnegative().default(3000).describe('frames in the UMAP pictures (0: none)'),
+}).prefault({});
+
 export const DecVaeConfigSchema = z.strictObject({
   task: z.literal('decvae').describe('a DecVAE run: utterances decomposed into oscillatory components, frame (Z) and sequence (S) latents'),
   seed: z.number().int().nonnegative().default(0).describe('seeds initialisation, batches, frame selection, sampling and evaluation'),
   backend: z.enum(BACKEND_REQUESTS).default('auto'),
-  dataset: z.strictObject({
-    name: z.literal('simvowels').default('simvowels'),
-    size: z.enum(['full', 'small']).default('full').describe('full: 4000/500/300 utterances (train/dev/test); small: 400/50/30'),
-    seed: z.number().int().nonnegative().default(0)
-      .describe("the generator's seed: the same data (and feature cache) for every training seed"),
-    cache: z.string().optional().describe('directory of the per-utterance feature cache (default: .cache/decvae under the working directory)'),
-    limit: positiveInt.optional().describe('use at most the first N utterances of each split (quick looks and tests)'),
-  }).prefault({}),
+  dataset: DECVAE_DATASET,
   decomposition: z.strictObject({
     method: z.enum(['ewt', 'fd', 'vmd', 'emd']).default('ewt').describe('EWT (the default), filter decomposition, VMD or EMD'),
     noc: positiveInt.default(3).describe('oscillatory components per frame and per sequence (NoC = NoC_seq)'),
@@ -55,14 +68,7 @@ export const DecVaeConfigSchema = z.strictObject({
     keep_checkpoints: positiveInt.default(2),
     log_every: positiveInt.default(10).describe('steps between TensorBoard scalar records'),
   }).prefault({}),
-  eval: z.strictObject({
-    checkpoint: z.enum(['best_val', 'last']).default('last').describe("the evaluated checkpoint (the original's default: the last)"),
-    classification_random_states: positiveInt.default(10).describe('repetitions of the 5-fold supervised classification'),
-    kmeans_seeds: positiveInt.default(50).describe('k-means restarts of the unsupervised classification'),
-    metric_frames: z.number().int().nonnegative().default(0)
-      .describe('frames drawn (per split) for the disentanglement metrics and classifiers; 0: every frame, as the original'),
-    umap_points: z.number().int().nonnegative().default(3000).describe('frames in the UMAP pictures (0: none)'),
-  }).prefault({}),
+  eval: DECVAE_EVAL,
 });
 
 export type DecVaeConfig = z.infer<typeof DecVaeConfigSchema>;

@@ -23,6 +23,13 @@ export interface UtteranceLabels {
   speaker: number;
 }
 
+/** Utterance `index` of `split`'s frame vowels, overlap flags and speaker, without synthesising its audio. */
+export function utteranceLabels(data: SimVowels, split: SimVowelsSplit, index: number): UtteranceLabels {
+  const { vowels, vocalTract } = data.labels(split, index);
+  const frames = frameVowelLabels(vowels);
+  return { vowels: frames.vowels, overlap: frames.overlap, speaker: speakerNumber(vocalTract) };
+}
+
 export class DecVaeData {
   readonly vowels: SimVowels;
   readonly levels: number;
@@ -51,9 +58,7 @@ export class DecVaeData {
   }
 
   labels(split: SimVowelsSplit, index: number): UtteranceLabels {
-    const { vowels, vocalTract } = this.vowels.labels(split, index);
-    const frames = frameVowelLabels(vowels);
-    return { vowels: frames.vowels, overlap: frames.overlap, speaker: speakerNumber(vocalTract) };
+    return utteranceLabels(this.vowels, split, index);
   }
 
   /**

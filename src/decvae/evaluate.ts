@@ -2,7 +2,7 @@
 // sequence (S) latents in the "all" and "OCs_joint" aggregations scored by the disentanglement
 // metrics on a speaker-stratified 80/20 re-split of dev ∪ test (§9.2-§9.3), the supervised and
 // k-means classification tasks (§9.4: vowel and speaker per frame, speaker per utterance), and
-// UMAP pictures of the frame latents.
+// UMAP pictures of the frame latents. The frame part also scores the β-VAE baseline (§11).
 import * as path from 'node:path';
 import type { FactorCodeTable } from '../metrics/table.js';
 import { UserError } from '../util/errors.js';
@@ -63,35 +63,63 @@ function classification(latents: readonly LatentMatrix[], labels: readonly Int32
   };
 }
 
+/** One split's frame latents by metrics group (z_all, ...: the first is the one classified and drawn), with labels. */
+export interface FrameLatents {
+  aggregations: Record<string, LatentMatrix>;
+  vowels: Int32Array;
+  speakers: Int32Array;
+}
+
+type EvalSettings = DecVaeSession['config']['eval'];
+
+/**
+ * The frame-level part of the suite, shared with the β-VAE baseline: per aggregation the
+ * disentanglement metrics (factors vowel and speaker), then vowel and speaker classification
+ * on the first aggregation and its UMAP picture of test frames.
+ */
+export function evaluateFrameLatents(evaluation: DecVaeEvaluation, splits: [FrameLatents, FrameLatents], settings: EvalSettings,
+  runDir: string, rng: Rng, log?: (line: string) => void): void {
+  const names = Object.keys(splits[0].aggregations);
+  const rows = splits.map((s, i) => {
+    const count = s.vowels.length;
+    return drawRows(count, settings.metric_frames || count, rng.fork(`frames ${i}`));
+  });
+  const tables = (name: string) => splits.map((s, i) => tableOf(s.aggregations[name], [s.vowels, s.speakers], rows[i]));
+  for (const name of names) {
+    log?.(`disentanglement metrics of the frame latents (${name})`);
+    const [dev, test] = tables(name);
+    attempt(evaluation, name, () => disentanglement(dev, test, 1));
+  }
+  log?.('classification: vowel and speaker per frame');
+  const frames = tables(names[0]);
+  const latents = frames.map((t) => ({ values: t.codes, rows: t.n, dims: t.numCodes }));
+  const column = (t: FactorCodeTable, k: number) => Int32Array.from({ length: t.n }, (_, r) => t.factors[r * t.numFactors + k]);
+  const { classification_random_states: states, kmeans_seeds: seeds } = settings;
+  attempt(evaluation, 'vowel', () => classification(latents, frames.map((t) => column(t, 0)), states, seeds));
+  attempt(evaluation, 'speaker_frame', () => classification(latents, frames.map((t) => column(t, 1)), states, seeds));
+  if (settings.umap_points > 0) {
+    log?.(`UMAP of ${Math.min(settings.umap_points, splits[1].vowels.length)} test frames`);
+    const file = path.join(runDir, 'umap_z.png');
+    writeFileAtomic(file, umapPicture(splits[1].aggregations[names[0]], [splits[1].vowels, splits[1].speakers], settings.umap_points, rng.fork('umap')));
+    evaluation.files.push(file);
+  }
+}
+
 export async function evaluateDecVae(session: DecVaeSession, runDir: string, log?: (line: string) => void): Promise<DecVaeEvaluation> {
   const { eval: settings } = session.config;
   const rng = Rng.fromSeed(session.evalSeed).fork('evaluate');
   log?.('encoding the dev and test utterances');
   const splits: SplitEmbedding[] = [embedSplit(session, 'dev'), embedSplit(session, 'test')];
-  const frameRows = splits.map((s, i) => drawRows(s.z.all.rows, settings.metric_frames || s.z.all.rows, rng.fork(`frames ${i}`)));
-  const utteranceRows = splits.map((s) => Int32Array.from({ length: s.speakers.length }, (_, i) => i));
   const evaluation: DecVaeEvaluation = { metrics: {}, errors: {}, files: [] };
+  const frameLatents = (s: SplitEmbedding): FrameLatents => ({ aggregations: { z_all: s.z.all, z_ocs_joint: s.z.ocsJoint }, vowels: s.vowels, speakers: s.frameSpeakers });
+  evaluateFrameLatents(evaluation, [frameLatents(splits[0]), frameLatents(splits[1])], settings, runDir, rng, log);
+  log?.('disentanglement metrics of the sequence latents, speaker per utterance');
+  const utteranceRows = splits.map((s) => Int32Array.from({ length: s.speakers.length }, (_, i) => i));
   for (const aggregation of ['all', 'ocsJoint'] as const) {
-    const name = aggregation === 'all' ? 'all' : 'ocs_joint';
-    log?.(`disentanglement metrics of Z and S (${name})`);
-    const z = splits.map((s, i) => tableOf(s.z[aggregation], [s.vowels, s.frameSpeakers], frameRows[i]));
-    attempt(evaluation, `z_${name}`, () => disentanglement(z[0], z[1], 1));
-    const s = splits.map((split, i) => tableOf(split.s[aggregation], [split.speakers], utteranceRows[i]));
-    attempt(evaluation, `s_${name}`, () => disentanglement(s[0], s[1], 0));
+    const tables = splits.map((split, i) => tableOf(split.s[aggregation], [split.speakers], utteranceRows[i]));
+    attempt(evaluation, `s_${aggregation === 'all' ? 'all' : 'ocs_joint'}`, () => disentanglement(tables[0], tables[1], 0));
   }
-  log?.('classification: vowel and speaker per frame, speaker per utterance');
-  const frames = splits.map((s, i) => tableOf(s.z.all, [s.vowels, s.frameSpeakers], frameRows[i]));
-  const frameLatents = frames.map((t) => ({ values: t.codes, rows: t.n, dims: t.numCodes }));
-  const column = (t: FactorCodeTable, k: number) => Int32Array.from({ length: t.n }, (_, r) => t.factors[r * t.numFactors + k]);
   const { classification_random_states: states, kmeans_seeds: seeds } = settings;
-  attempt(evaluation, 'vowel', () => classification(frameLatents, frames.map((t) => column(t, 0)), states, seeds));
-  attempt(evaluation, 'speaker_frame', () => classification(frameLatents, frames.map((t) => column(t, 1)), states, seeds));
   attempt(evaluation, 'speaker_seq', () => classification(splits.map((s) => s.s.all), splits.map((s) => s.speakers), states, seeds));
-  if (settings.umap_points > 0) {
-    log?.(`UMAP of ${Math.min(settings.umap_points, splits[1].z.all.rows)} test frames`);
-    const file = path.join(runDir, 'umap_z.png');
-    writeFileAtomic(file, umapPicture(splits[1].z.all, [splits[1].vowels, splits[1].frameSpeakers], settings.umap_points, rng.fork('umap')));
-    evaluation.files.push(file);
-  }
   return evaluation;
 }

@@ -3,6 +3,7 @@
 // eval.checkpoint names: by default the last, as the original evaluates. metrics.json keeps the
 // layout `disentangle collect` reads, under the representation name `decvae`.
 import * as path from 'node:path';
+import type * as tf from '@tensorflow/tfjs-core';
 import { stringify } from 'yaml';
 import { bestCheckpoint, latestCheckpoint, loadCheckpoint } from '../train/checkpoint.js';
 import { disposeCheckpointState, restoreVariables } from '../train/restore.js';
@@ -10,7 +11,7 @@ import { prepareRunDir, withRunWriter, type RunHooks } from '../train/run.js';
 import { writeFileAtomic } from '../util/files.js';
 import { encodeJson } from '../util/json.js';
 import type { DecVaeConfig } from './config.js';
-import { evaluateDecVae } from './evaluate.js';
+import { evaluateDecVae, type DecVaeEvaluation } from './evaluate.js';
 import { createDecVaeSession, restoreDecVaeSession, type DecVaeSession } from './session.js';
 import { trainDecVae } from './train.js';
 
@@ -22,22 +23,28 @@ export interface DecVaeRunResult {
   files: string[];
 }
 
-async function evaluateAndWrite(session: DecVaeSession, runDir: string, hooks: RunHooks): Promise<DecVaeRunResult> {
-  const dir = session.config.eval.checkpoint === 'last' ? latestCheckpoint(runDir) : bestCheckpoint(runDir);
-  const state = loadCheckpoint<DecVaeConfig>(dir);
-  const checkpoint = { step: state.step, validation_loss: state.validationLoss ?? null };
+/** The weights of the checkpoint `rule` names, put into `variables`; the checkpoint's step and dev loss. */
+export function loadEvaluatedWeights(runDir: string, rule: 'best_val' | 'last', variables: Map<string, tf.Variable>, currentStep: number):
+  { step: number; validation_loss: number | null } {
+  const dir = rule === 'last' ? latestCheckpoint(runDir) : bestCheckpoint(runDir);
+  const state = loadCheckpoint(dir);
   try {
-    if (state.step !== session.step) restoreVariables(session.system.encoder.variables(), state, dir);
+    if (state.step !== currentStep) restoreVariables(variables, state, dir);
+    return { step: state.step, validation_loss: state.validationLoss ?? null };
   } finally {
     disposeCheckpointState(state);
   }
-  hooks.log?.(`evaluating the checkpoint of step ${checkpoint.step} (${session.config.eval.checkpoint})`);
-  const { metrics, errors, files } = await evaluateDecVae(session, runDir, hooks.log);
+}
+
+/** metrics.json (the layout `disentangle collect` reads) and the metrics as TensorBoard scalars. */
+export async function writeEvaluation(runDir: string, header: { task: string; dataset: string; seed: number; rule: string; trainedSteps: number },
+  checkpoint: { step: number; validation_loss: number | null }, evaluation: DecVaeEvaluation, hooks: RunHooks): Promise<DecVaeRunResult> {
+  const { metrics, errors, files } = evaluation;
   const metricsFile = path.join(runDir, 'metrics.json');
   writeFileAtomic(metricsFile, encodeJson({
-    task: 'decvae', step: checkpoint.step, dataset: session.config.dataset.name, framework: 'decvae', seed: session.config.seed,
-    checkpoint: { rule: session.config.eval.checkpoint, ...checkpoint, trained_steps: session.step },
-    metrics: { decvae: metrics }, errors: { decvae: errors },
+    task: header.task, step: checkpoint.step, dataset: header.dataset, framework: header.task, seed: header.seed,
+    checkpoint: { rule: header.rule, ...checkpoint, trained_steps: header.trainedSteps },
+    metrics: { [header.task]: metrics }, errors: { [header.task]: errors },
   }));
   await withRunWriter(runDir, 0, async (writer) => {
     for (const [group, values] of Object.entries(metrics)) {
@@ -47,6 +54,15 @@ async function evaluateAndWrite(session: DecVaeSession, runDir: string, hooks: R
   for (const [group, why] of Object.entries(errors)) hooks.log?.(`${group}: not computed: ${why}`);
   for (const f of files) hooks.log?.(`wrote ${f}`);
   return { runDir, step: checkpoint.step, files: [metricsFile, ...files] };
+}
+
+async function evaluateAndWrite(session: DecVaeSession, runDir: string, hooks: RunHooks): Promise<DecVaeRunResult> {
+  const { config } = session;
+  const checkpoint = loadEvaluatedWeights(runDir, config.eval.checkpoint, session.system.encoder.variables(), session.step);
+  hooks.log?.(`evaluating the checkpoint of step ${checkpoint.step} (${config.eval.checkpoint})`);
+  const evaluation = await evaluateDecVae(session, runDir, hooks.log);
+  const header = { task: 'decvae', dataset: config.dataset.name, seed: config.seed, rule: config.eval.checkpoint, trainedSteps: session.step };
+  return writeEvaluation(runDir, header, checkpoint, evaluation, hooks);
 }
 
 async function using<T>(session: DecVaeSession, work: (session: DecVaeSession) => Promise<T>): Promise<T> {

@@ -10,6 +10,7 @@ import { FRAMEWORKS } from '../../src/frameworks/registry.js';
 import { sequenceDatasetNames } from '../../src/sequences/registry.js';
 import { V3ConfigSchema } from '../../src/v3/config.js';
 import { declaredTask } from '../../src/cli/tasks.js';
+import { BaselineConfigSchema } from '../../src/decvae/baseline_config.js';
 import { DecVaeConfigSchema } from '../../src/decvae/config.js';
 
 const root = path.resolve(import.meta.dirname, '..', '..', 'configs');
@@ -35,8 +36,9 @@ test('every shipped config parses and names a known framework (or task) and data
       assert.ok(sequenceDatasetNames().includes(v3.dataset.name), `${where}: ${v3.dataset.name}`);
       continue;
     }
-    if (task === 'decvae') {
-      assert.equal(parseConfigWith(DecVaeConfigSchema, text, file).dataset.name, 'simvowels', where);
+    if (task === 'decvae' || task === 'decvae_baseline') {
+      const schema = task === 'decvae' ? DecVaeConfigSchema : BaselineConfigSchema;
+      assert.equal(parseConfigWith(schema, text, file).dataset.name, 'simvowels', where);
       continue;
     }
     const config = loadConfig(file);
