@@ -28,6 +28,7 @@ export const DECVAE_EVAL = z.strictObject({
   metric_frames: z.number().int().nonnegative().default(0)
     .describe('frames drawn (per split) for the disentanglement metrics and classifiers; 0: every frame, as the original'),
   umap_points: z.number().int().nonnegative().default(3000).describe('frames in the UMAP pictures (0: none)'),
+  traversal: z.boolean().default(true).describe("DecVAE's latent response analysis (§10): JSON and heat maps"),
 }).prefault({});
 
 export const DecVaeConfigSchema = z.strictObject({

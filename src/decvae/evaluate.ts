@@ -2,7 +2,8 @@
 // sequence (S) latents in the "all" and "OCs_joint" aggregations scored by the disentanglement
 // metrics on a speaker-stratified 80/20 re-split of dev ∪ test (§9.2-§9.3), the supervised and
 // k-means classification tasks (§9.4: vowel and speaker per frame, speaker per utterance), and
-// UMAP pictures of the frame latents. The frame part also scores the β-VAE baseline (§11).
+// UMAP pictures of the frame latents, and the latent response analysis (§10). The frame part
+// also scores the β-VAE baseline (§11).
 import * as path from 'node:path';
 import type { FactorCodeTable } from '../metrics/table.js';
 import { UserError } from '../util/errors.js';
@@ -13,6 +14,7 @@ import { embedSplit, type LatentMatrix, type SplitEmbedding } from './embed.js';
 import { drawRows, umapPicture } from './latent_pictures.js';
 import { decVaeDisentanglement, resplitBySpeaker } from './metrics/suite.js';
 import type { DecVaeSession } from './session.js';
+import { traversalFiles } from './traversal.js';
 
 export interface DecVaeEvaluation {
   metrics: Record<string, Record<string, number>>;
@@ -121,5 +123,13 @@ export async function evaluateDecVae(session: DecVaeSession, runDir: string, log
   }
   const { classification_random_states: states, kmeans_seeds: seeds } = settings;
   attempt(evaluation, 'speaker_seq', () => classification(splits.map((s) => s.s.all), splits.map((s) => s.speakers), states, seeds));
+  if (settings.traversal) {
+    log?.('latent responses to the traversal stimuli');
+    for (const [name, bytes] of traversalFiles(session)) {
+      const file = path.join(runDir, name);
+      writeFileAtomic(file, bytes);
+      evaluation.files.push(file);
+    }
+  }
   return evaluation;
 }

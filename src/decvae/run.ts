@@ -15,7 +15,7 @@ import { evaluateDecVae, type DecVaeEvaluation } from './evaluate.js';
 import { createDecVaeSession, restoreDecVaeSession, type DecVaeSession } from './session.js';
 import { trainDecVae } from './train.js';
 
-const DECVAE_PICTURES = ['umap_z.png'];
+const DECVAE_PICTURES = ['umap_z.png', 'traversal.json.gz', 'traversal_fixed_speakers.png', 'traversal_fixed_vowels.png'];
 
 export interface DecVaeRunResult {
   runDir: string;

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { gunzipSync } from 'fflate';
 import { initBackend, shutdownBackend } from '../../src/backends/select.js';
 import { parseConfigWith } from '../../src/config/load.js';
 import { DecVaeConfigSchema, type DecVaeConfig } from '../../src/decvae/config.js';
@@ -130,8 +131,19 @@ test('a run trains, evaluates the last checkpoint and writes metrics and the UMA
   for (const group of ['s_all', 's_ocs_joint']) assert.match(metrics.errors.decvae[group], /cannot hold all 8 classes/, group);
   for (const task of ['vowel', 'speaker_frame']) assert.ok(m[task].best_accuracy >= 0 && m[task].best_accuracy <= 1, task);
   assert.match(metrics.errors.decvae.speaker_seq, /./, 'speaker_seq: 3 utterances a speaker do not fill 5 stratified folds');
-  const png = fs.readFileSync(path.join(runDir, 'umap_z.png'));
-  assert.deepEqual([...png.subarray(1, 4)], [...Buffer.from('PNG')]);
+  for (const picture of ['umap_z.png', 'traversal_fixed_speakers.png', 'traversal_fixed_vowels.png']) {
+    assert.deepEqual([...fs.readFileSync(path.join(runDir, picture)).subarray(1, 4)], [...Buffer.from('PNG')], picture);
+  }
+  const traversal = JSON.parse(new TextDecoder().decode(gunzipSync(fs.readFileSync(path.join(runDir, 'traversal.json.gz')))));
+  for (const experiment of ['fixed_speakers', 'fixed_vowels']) {
+    const { vowels, speakers, spaces } = traversal[experiment];
+    assert.equal(vowels.length, 40, 'every 8th of 60 speakers, 5 vowels');
+    assert.deepEqual([...new Set(speakers)].sort(), [0.705, 0.785, 0.865, 0.945, 1.025, 1.105, 1.185, 1.265]);
+    assert.deepEqual(Object.keys(spaces), ['X', 'OC1', 'OC2', 'OC3', 'OCs_proj']);
+    // 4 latent dims: 7 most varied then 3 least varied overlap, as the original's selection would.
+    assert.equal(spaces.OC1.dims.length, 4 + 3);
+    assert.equal(spaces.OC1.mu.length, 40);
+  }
   const again = await evaluateDecVaeRun(runDir);
   assert.deepEqual(JSON.parse(fs.readFileSync(path.join(again.runDir, 'metrics.json'), 'utf8')).metrics, metrics.metrics, 'evaluation is deterministic');
 });
