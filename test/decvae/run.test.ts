@@ -144,6 +144,6 @@ test('a run trains, evaluates the last checkpoint and writes metrics and the UMA
     assert.equal(spaces.OC1.dims.length, 4 + 3);
     assert.equal(spaces.OC1.mu.length, 40);
   }
-  const again = await evaluateDecVaeRun(runDir);
-  assert.deepEqual(JSON.parse(fs.readFileSync(path.join(again.runDir, 'metrics.json'), 'utf8')).metrics, metrics.metrics, 'evaluation is deterministic');
+  const again = await evaluateDecVaeRun(runDir, ['eval.traversal=false', 'eval.umap_points=0']);
+  assert.deepEqual(JSON.parse(fs.readFileSync(path.join(again.runDir, 'metrics.json'), 'utf8')).metrics, metrics.metrics, 'the metrics are deterministic');
 });
