@@ -49,12 +49,16 @@ function concatenated(parts: Float32Array[], keep: (row: number) => boolean, row
   return { values, rows: kept.length, dims };
 }
 
-function appendRows(target: LatentMatrix | null, more: LatentMatrix): LatentMatrix {
-  if (!target) return more;
-  const values = new Float64Array(target.values.length + more.values.length);
-  values.set(target.values);
-  values.set(more.values, target.values.length);
-  return { values, rows: target.rows + more.rows, dims: target.dims };
+/** The chunks' rows one after another. */
+function stacked(chunks: readonly LatentMatrix[]): LatentMatrix {
+  const rows = chunks.reduce((n, c) => n + c.rows, 0);
+  const values = new Float64Array(rows * chunks[0].dims);
+  let at = 0;
+  for (const chunk of chunks) {
+    values.set(chunk.values, at);
+    at += chunk.values.length;
+  }
+  return { values, rows, dims: chunks[0].dims };
 }
 
 /** Encodes every utterance of `split` in eval batches and keeps the means evaluation reads. */
@@ -62,10 +66,7 @@ export function embedSplit(session: DecVaeSession, split: SimVowelsSplit): Split
   const { data, system } = session;
   const count = data.count(split);
   const rng = Rng.fromSeed(session.evalSeed).fork(`embed ${split}`);
-  let zAll: LatentMatrix | null = null;
-  let zJoint: LatentMatrix | null = null;
-  let sAll: LatentMatrix | null = null;
-  let sJoint: LatentMatrix | null = null;
+  const chunks: Record<'zAll' | 'zJoint' | 'sAll' | 'sJoint', LatentMatrix[]> = { zAll: [], zJoint: [], sAll: [], sJoint: [] };
   const vowels: number[] = [];
   const frameSpeakers: number[] = [];
   const speakers: number[] = [];
@@ -82,10 +83,10 @@ export function embedSplit(session: DecVaeSession, split: SimVowelsSplit): Split
       });
       const frames = labels[0].vowels.length;
       const keep = (row: number) => labels[Math.floor(row / frames)].overlap[row % frames] === 0;
-      zAll = appendRows(zAll, concatenated(zMeans, keep, indices.length * frames));
-      zJoint = appendRows(zJoint, concatenated(zMeans.slice(1), keep, indices.length * frames));
-      sAll = appendRows(sAll, concatenated(sMeans, () => true, indices.length));
-      sJoint = appendRows(sJoint, concatenated(sMeans.slice(1), () => true, indices.length));
+      chunks.zAll.push(concatenated(zMeans, keep, indices.length * frames));
+      chunks.zJoint.push(concatenated(zMeans.slice(1), keep, indices.length * frames));
+      chunks.sAll.push(concatenated(sMeans, () => true, indices.length));
+      chunks.sJoint.push(concatenated(sMeans.slice(1), () => true, indices.length));
       for (const l of labels) {
         l.vowels.forEach((v, t) => {
           if (l.overlap[t] === 0) {
@@ -100,10 +101,10 @@ export function embedSplit(session: DecVaeSession, split: SimVowelsSplit): Split
     }
   }
   return {
-    z: { all: zAll as LatentMatrix, ocsJoint: zJoint as LatentMatrix },
+    z: { all: stacked(chunks.zAll), ocsJoint: stacked(chunks.zJoint) },
     vowels: Int32Array.from(vowels),
     frameSpeakers: Int32Array.from(frameSpeakers),
-    s: { all: sAll as LatentMatrix, ocsJoint: sJoint as LatentMatrix },
+    s: { all: stacked(chunks.sAll), ocsJoint: stacked(chunks.sJoint) },
     speakers: Int32Array.from(speakers),
   };
 }

@@ -53,8 +53,12 @@ function disentanglement(dev: FactorCodeTable, test: FactorCodeTable, speakerFac
 }
 
 function classification(latents: readonly LatentMatrix[], labels: readonly Int32Array[], randomStates: number, kmeansSeeds: number): Record<string, number> {
-  const merged = { values: new Float64Array([...latents[0].values, ...latents[1].values]), rows: latents[0].rows + latents[1].rows };
-  const all = Int32Array.from([...labels[0], ...labels[1]]);
+  const merged = { values: new Float64Array(latents[0].values.length + latents[1].values.length), rows: latents[0].rows + latents[1].rows };
+  merged.values.set(latents[0].values);
+  merged.values.set(latents[1].values, latents[0].values.length);
+  const all = new Int32Array(labels[0].length + labels[1].length);
+  all.set(labels[0]);
+  all.set(labels[1], labels[0].length);
   const supervised = supervisedClassification(merged.values, merged.rows, latents[0].dims, all, { randomStates });
   const clustering = unsupervisedClustering(latents[0].values, labels[0], latents[1].values, labels[1], Array.from({ length: kmeansSeeds }, (_, s) => s));
   return {

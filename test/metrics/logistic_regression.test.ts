@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fitLogisticRegression, type LogisticRegressionModel } from '../../src/metrics/estimators/logistic_regression.js';
 import { MT19937 } from '../../src/util/mt19937.js';
+import { Rng } from '../../src/util/random.js';
 
 const sigmoid = (z: number): number => 1 / (1 + Math.exp(-z));
 
@@ -206,4 +207,27 @@ test('a single class and NaN inputs are rejected with the library-style messages
   assert.throws(() => fitLogisticRegression(Float64Array.from([1, 2, 3]), 3, 1, Int32Array.from([5, 5, 5])), /at least 2 classes.*only one class: 5/);
   assert.throws(() => fitLogisticRegression(Float64Array.from([1, NaN, 3]), 3, 1, Int32Array.from([0, 1, 0])), /contains NaN/);
   assert.throws(() => fitLogisticRegression(Float64Array.from([1, 2]), 3, 1, Int32Array.from([0, 1, 0])), RangeError);
+});
+
+test('large multinomial problems (solved by conjugate gradients) reach the optimum: the gradient vanishes', () => {
+  // 8 classes on 40 features: 328 parameters, above the direct solver's limit.
+  const rng = Rng.fromSeed(31);
+  const [n, d, k] = [600, 40, 8];
+  const centres = Array.from({ length: k }, () => Array.from({ length: d }, () => rng.normal()));
+  const y = Int32Array.from({ length: n }, (_, r) => r % k);
+  const x = Float64Array.from({ length: n * d }, (_, i) => centres[y[Math.floor(i / d)]][i % d] * 0.6 + rng.normal());
+  const model = fitLogisticRegression(x, n, d, y, { C: 0.5 });
+  assert.equal(model.scheme, 'multinomial');
+  assert.ok(model.converged);
+  const probabilities = model.predictProba(x, n);
+  let largest = 0;
+  for (let c = 0; c < k; c++) {
+    for (let f = 0; f <= d; f++) {
+      let g = 0;
+      for (let r = 0; r < n; r++) g += (probabilities[r * k + c] - (y[r] === c ? 1 : 0)) * (f === d ? 1 : x[r * d + f]);
+      if (f < d) g += model.coef[c * d + f] / 0.5;
+      largest = Math.max(largest, Math.abs(g));
+    }
+  }
+  assert.ok(largest < 1e-5, `largest gradient entry ${largest}`);
 });

@@ -371,14 +371,100 @@ function choleskyInto(hessian: Float64Array, size: number, shift: number, factor
   return true;
 }
 
+/**
+ * Above this many parameters the Newton step is solved by conjugate gradients on Hessian-vector
+ * products (O(n·p·m) each) instead of forming and factorising the Hessian (O(n·p²·m²) and
+ * O((p·m)³)): a 10-class problem on 192-d codes has 1930 parameters, whose Hessian took minutes.
+ */
+const DIRECT_SOLVE_MAX_PARAMETERS = 256;
+const CG_RELATIVE_RESIDUAL = 1e-10;
+
+/** The gradient at theta, and the softmax probabilities of every sample (n x m) for Hessian products. */
+function gradientAndProbabilities(problem: SoftmaxProblem, theta: Float64Array): { gradient: Float64Array; probabilities: Float64Array } {
+  const { features, n, p, numOutputs: m, targets, free, penalty } = problem;
+  const gradient = new Float64Array(m * p);
+  const probabilities = new Float64Array(n * m);
+  const row = new Float64Array(m);
+  for (let r = 0; r < n; r++) {
+    logitsOf(problem, theta, r, row);
+    softmaxInPlace(row);
+    probabilities.set(row, r * m);
+    for (let c = 0; c < m; c++) {
+      const residual = row[c] - (targets[r] === c ? 1 : 0);
+      for (let f = 0; f < p; f++) gradient[c * p + f] += residual * features[r * p + f];
+    }
+  }
+  for (let k = 0; k < gradient.length; k++) gradient[k] = free[k] ? gradient[k] + penalty[k] * theta[k] : 0;
+  return { gradient, probabilities };
+}
+
+/** H v for the Hessian at the probabilities' theta, pinned parameters held at identity rows. */
+function hessianTimes(problem: SoftmaxProblem, probabilities: Float64Array, v: Float64Array): Float64Array {
+  const { features, n, p, numOutputs: m, free, penalty } = problem;
+  const out = new Float64Array(m * p);
+  const u = new Float64Array(m);
+  for (let r = 0; r < n; r++) {
+    const base = r * p;
+    let mean = 0;
+    for (let c = 0; c < m; c++) {
+      let z = 0;
+      for (let f = 0; f < p; f++) z += features[base + f] * v[c * p + f];
+      u[c] = z;
+      mean += probabilities[r * m + c] * z;
+    }
+    for (let c = 0; c < m; c++) {
+      const weight = probabilities[r * m + c] * (u[c] - mean);
+      if (weight === 0) continue;
+      for (let f = 0; f < p; f++) out[c * p + f] += weight * features[base + f];
+    }
+  }
+  for (let k = 0; k < out.length; k++) out[k] = free[k] ? out[k] + penalty[k] * v[k] : v[k];
+  return out;
+}
+
+/** H s = -g by conjugate gradients, to a residual of CG_RELATIVE_RESIDUAL·|g| (or `size` iterations). */
+function conjugateGradientStep(problem: SoftmaxProblem, probabilities: Float64Array, gradient: Float64Array): Float64Array {
+  const size = gradient.length;
+  const step = new Float64Array(size);
+  const residual = gradient.map((g) => -g);
+  const direction = Float64Array.from(residual);
+  let squared = residual.reduce((a, r) => a + r * r, 0);
+  const target = CG_RELATIVE_RESIDUAL ** 2 * squared;
+  for (let iteration = 0; iteration < size && squared > target; iteration++) {
+    const product = hessianTimes(problem, probabilities, direction);
+    let curvature = 0;
+    for (let k = 0; k < size; k++) curvature += direction[k] * product[k];
+    if (!(curvature > 0)) break;
+    const alpha = squared / curvature;
+    for (let k = 0; k < size; k++) {
+      step[k] += alpha * direction[k];
+      residual[k] -= alpha * product[k];
+    }
+    const next = residual.reduce((a, r) => a + r * r, 0);
+    const beta = next / squared;
+    squared = next;
+    for (let k = 0; k < size; k++) direction[k] = residual[k] + beta * direction[k];
+  }
+  return step;
+}
+
+/** The Newton step at theta and the gradient there, by a direct solve or by conjugate gradients. */
+function newtonStep(problem: SoftmaxProblem, theta: Float64Array): { gradient: Float64Array; step: Float64Array } {
+  if (theta.length <= DIRECT_SOLVE_MAX_PARAMETERS) {
+    const { gradient, hessian } = gradientAndHessian(problem, theta);
+    return { gradient, step: solveSymmetric(hessian, gradient.map((g) => -g)) };
+  }
+  const { gradient, probabilities } = gradientAndProbabilities(problem, theta);
+  return { gradient, step: conjugateGradientStep(problem, probabilities, gradient) };
+}
+
 /** Damped Newton from theta = 0 with a backtracking (Armijo) line search. */
 function newtonMinimise(problem: SoftmaxProblem, tol: number, maxIter: number): Solution {
   const size = problem.numOutputs * problem.p;
   let theta = new Float64Array(size);
   let value = objective(problem, theta);
   for (let iteration = 1; iteration <= maxIter; iteration++) {
-    const { gradient, hessian } = gradientAndHessian(problem, theta);
-    const step = solveSymmetric(hessian, gradient.map((g) => -g));
+    const { gradient, step } = newtonStep(problem, theta);
     let slope = 0;
     for (let k = 0; k < size; k++) slope += gradient[k] * step[k];
     // -slope is the squared Newton decrement; half of it predicts the decrease of a full step.
