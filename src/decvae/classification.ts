@@ -63,6 +63,9 @@ const UNPENALISED_C = 1e12;
 // sklearn's grid order (C slowest, penalty fastest); the four 'none' candidates are one model, kept
 // at the position of the first, which is the one GridSearchCV would pick among them.
 const LOGISTIC_GRID = [0.01, UNPENALISED_C, 0.1, 1, 10];
+// The original's lbfgs stops at its default tol (largest averaged-gradient component 1e-4); without
+// that test the unpenalised candidate on separable latents chases an optimum at infinity.
+const LOGISTIC_GRADIENT_TOL = 1e-4;
 
 export function summarise(values: readonly number[]): ScoreSummary {
   const mean = values.reduce((a, b) => a + b, 0) / values.length;
@@ -73,7 +76,7 @@ export function summarise(values: readonly number[]): ScoreSummary {
 function candidatesFor(name: ClassifierName, rng: Rng, forestTrees: number): Fitter[] {
   switch (name) {
     case 'logistic_regression':
-      return LOGISTIC_GRID.map((C) => withStandardScaler((x, n, d, y) => fitLogisticRegression(x, n, d, y, { C }).predict));
+      return LOGISTIC_GRID.map((C) => withStandardScaler((x, n, d, y) => fitLogisticRegression(x, n, d, y, { C, gradientTol: LOGISTIC_GRADIENT_TOL }).predict));
     case 'random_forest':
       return [withStandardScaler((x, n, d, y) => fitRandomForest(x, n, d, y, rng, { nEstimators: forestTrees }).predict)];
     case 'svc_rbf':

@@ -231,3 +231,19 @@ test('large multinomial problems (solved by conjugate gradients) reach the optim
   }
   assert.ok(largest < 1e-5, `largest gradient entry ${largest}`);
 });
+
+test('gradientTol stops a nearly unpenalised fit on separable data where the averaged gradient is small, as lbfgs does', () => {
+  // 60 samples in 80 dimensions are linearly separable whatever their labels: with C = 1e12 the optimum
+  // lies far out, and only the gradient test ends the fit early.
+  const rng = Rng.fromSeed(5);
+  const [n, d, k, C] = [60, 80, 4, 1e12];
+  const y = Int32Array.from({ length: n }, (_, r) => r % k);
+  const x = Float64Array.from({ length: n * d }, () => rng.normal());
+  const tight = fitLogisticRegression(x, n, d, y, { C });
+  const loose = fitLogisticRegression(x, n, d, y, { C, gradientTol: 1e-4 });
+  assert.equal(loose.predict(x, n).filter((label, r) => label !== y[r]).length, 0, 'separable data are fitted exactly');
+  const averaged = largestAbs(objectiveGradient(loose, x, n, y, C, false)) / n;
+  assert.ok(loose.converged && averaged <= 1e-4, `largest averaged gradient entry ${averaged}`);
+  assert.ok(loose.iterations < tight.iterations, `${loose.iterations} Newton steps with the gradient test, ${tight.iterations} without`);
+  assert.throws(() => fitLogisticRegression(x, n, d, y, { gradientTol: -1 }), /gradientTol must be non-negative/);
+});
