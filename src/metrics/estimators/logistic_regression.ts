@@ -387,9 +387,11 @@ function choleskyInto(hessian: Float64Array, size: number, shift: number, factor
  */
 const DIRECT_SOLVE_MAX_PARAMETERS = 256;
 // Inexact (truncated) Newton: CG stops at a residual of min(0.5, sqrt|g|)·|g|, the forcing sequence
-// that keeps Newton's superlinear convergence near the optimum (Nocedal & Wright, Algorithm 7.1;
-// scikit-learn's newton-cg) while far from it a few CG iterations do. Solving every step to 1e-10
-// cost up to `size` Hessian products a step on ill-conditioned (nearly unpenalised) problems.
+// that keeps Newton's superlinear convergence near the optimum (Nocedal & Wright, Algorithm 7.1)
+// while far from it a few CG iterations do. Solving every step to 1e-10 cost up to `size` Hessian
+// products a step on ill-conditioned (nearly unpenalised) problems. |g| is of the summed loss: with
+// scikit-learn's 1/n scaling the tighter forcing cost more CG than it saved Newton steps on DecVAE's
+// latents (22 s against 15 s for the 5-candidate grid on 640 x 192).
 const CG_FORCING_CAP = 0.5;
 const CG_RELATIVE_RESIDUAL_FLOOR = 1e-10;
 
