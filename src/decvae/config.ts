@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { BACKEND_REQUESTS } from '../config/schema.js';
 import { DECVAE_WIDTHS } from '../nn/decvae_nets.js';
 import { DECVAE_LOSS_SETTINGS } from './loss.js';
+import { CLASSIFIERS } from './classification.js';
 
 const positiveInt = z.number().int().positive();
 const betas = z.number().min(0).max(1);
@@ -24,6 +25,8 @@ export const DECVAE_DATASET = z.strictObject({
 export const DECVAE_EVAL = z.strictObject({
   checkpoint: z.enum(['best_val', 'last']).default('last').describe("the evaluated checkpoint (the original's default: the last)"),
   classification_random_states: positiveInt.default(10).describe('repetitions of the 5-fold supervised classification'),
+  classifiers: z.array(z.enum(CLASSIFIERS)).min(1).default([...CLASSIFIERS])
+    .describe('the supervised classifiers whose mean accuracies are reported (the best is best_accuracy); default: all of §9.4'),
   kmeans_seeds: positiveInt.default(50).describe('k-means restarts of the unsupervised classification'),
   metric_frames: z.number().int().nonnegative().default(0)
     .describe('frames drawn (per split) for the disentanglement metrics and classifiers; 0: every frame, as the original'),

@@ -52,14 +52,15 @@ function disentanglement(dev: FactorCodeTable, test: FactorCodeTable, speakerFac
   return { ...rest, ...Object.fromEntries(Object.entries(dci).map(([k, v]) => [`dci_${k}`, v])) };
 }
 
-function classification(latents: readonly LatentMatrix[], labels: readonly Int32Array[], randomStates: number, kmeansSeeds: number): Record<string, number> {
+function classification(latents: readonly LatentMatrix[], labels: readonly Int32Array[], settings: EvalSettings): Record<string, number> {
+  const { classification_random_states: randomStates, kmeans_seeds: kmeansSeeds, classifiers } = settings;
   const merged = { values: new Float64Array(latents[0].values.length + latents[1].values.length), rows: latents[0].rows + latents[1].rows };
   merged.values.set(latents[0].values);
   merged.values.set(latents[1].values, latents[0].values.length);
   const all = new Int32Array(labels[0].length + labels[1].length);
   all.set(labels[0]);
   all.set(labels[1], labels[0].length);
-  const supervised = supervisedClassification(merged.values, merged.rows, latents[0].dims, all, { randomStates });
+  const supervised = supervisedClassification(merged.values, merged.rows, latents[0].dims, all, { randomStates, classifiers });
   const clustering = unsupervisedClustering(latents[0].values, labels[0], latents[1].values, labels[1], Array.from({ length: kmeansSeeds }, (_, s) => s));
   return {
     best_accuracy: supervised.bestAccuracy,
@@ -100,9 +101,8 @@ export function evaluateFrameLatents(evaluation: DecVaeEvaluation, splits: [Fram
   const frames = tables(names[0]);
   const latents = frames.map((t) => ({ values: t.codes, rows: t.n, dims: t.numCodes }));
   const column = (t: FactorCodeTable, k: number) => Int32Array.from({ length: t.n }, (_, r) => t.factors[r * t.numFactors + k]);
-  const { classification_random_states: states, kmeans_seeds: seeds } = settings;
-  attempt(evaluation, 'vowel', () => classification(latents, frames.map((t) => column(t, 0)), states, seeds));
-  attempt(evaluation, 'speaker_frame', () => classification(latents, frames.map((t) => column(t, 1)), states, seeds));
+  attempt(evaluation, 'vowel', () => classification(latents, frames.map((t) => column(t, 0)), settings));
+  attempt(evaluation, 'speaker_frame', () => classification(latents, frames.map((t) => column(t, 1)), settings));
   if (settings.umap_points > 0) {
     log?.(`UMAP of ${Math.min(settings.umap_points, splits[1].vowels.length)} test frames`);
     const file = path.join(runDir, 'umap_z.png');
@@ -125,8 +125,7 @@ export async function evaluateDecVae(session: DecVaeSession, runDir: string, log
     const tables = splits.map((split, i) => tableOf(split.s[aggregation], [split.speakers], utteranceRows[i]));
     attempt(evaluation, `s_${aggregation === 'all' ? 'all' : 'ocs_joint'}`, () => disentanglement(tables[0], tables[1], 0));
   }
-  const { classification_random_states: states, kmeans_seeds: seeds } = settings;
-  attempt(evaluation, 'speaker_seq', () => classification(splits.map((s) => s.s.all), splits.map((s) => s.speakers), states, seeds));
+  attempt(evaluation, 'speaker_seq', () => classification(splits.map((s) => s.s.all), splits.map((s) => s.speakers), settings));
   if (settings.traversal) {
     log?.('latent responses to the traversal stimuli');
     for (const [name, bytes] of traversalFiles(session)) {

@@ -393,6 +393,9 @@ const DIRECT_SOLVE_MAX_PARAMETERS = 256;
 // scikit-learn's 1/n scaling the tighter forcing cost more CG than it saved Newton steps on DecVAE's
 // latents (22 s against 15 s for the 5-candidate grid on 640 x 192).
 const CG_FORCING_CAP = 0.5;
+// At most this many CG iterations a Newton step, scikit-learn newton-cg's `maxinner`: an
+// ill-conditioned step stops early along the directions CG has found, still a descent direction.
+const CG_MAX_ITERATIONS = 200;
 const CG_RELATIVE_RESIDUAL_FLOOR = 1e-10;
 
 /** The gradient at theta, and the softmax probabilities of every sample (n x m) for Hessian products. */
@@ -438,7 +441,7 @@ function hessianTimes(problem: SoftmaxProblem, probabilities: Float64Array, v: F
   return out;
 }
 
-/** H s = -g by conjugate gradients, to the forcing sequence's residual (or `size` iterations). */
+/** H s = -g by conjugate gradients, to the forcing sequence's residual (or CG_MAX_ITERATIONS). */
 function conjugateGradientStep(problem: SoftmaxProblem, probabilities: Float64Array, gradient: Float64Array): Float64Array {
   const size = gradient.length;
   const step = new Float64Array(size);
@@ -447,7 +450,7 @@ function conjugateGradientStep(problem: SoftmaxProblem, probabilities: Float64Ar
   let squared = residual.reduce((a, r) => a + r * r, 0);
   const forcing = Math.max(CG_RELATIVE_RESIDUAL_FLOOR, Math.min(CG_FORCING_CAP, Math.sqrt(Math.sqrt(squared))));
   const target = forcing ** 2 * squared;
-  for (let iteration = 0; iteration < size && squared > target; iteration++) {
+  for (let iteration = 0; iteration < Math.min(size, CG_MAX_ITERATIONS) && squared > target; iteration++) {
     const product = hessianTimes(problem, probabilities, direction);
     let curvature = 0;
     for (let k = 0; k < size; k++) curvature += direction[k] * product[k];
