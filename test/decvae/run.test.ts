@@ -146,4 +146,8 @@ test('a run trains, evaluates the last checkpoint and writes metrics and the UMA
   }
   const again = await evaluateDecVaeRun(runDir, ['eval.traversal=false', 'eval.umap_points=0']);
   assert.deepEqual(JSON.parse(fs.readFileSync(path.join(again.runDir, 'metrics.json'), 'utf8')).metrics, metrics.metrics, 'the metrics are deterministic');
+  await evaluateDecVaeRun(runDir, ['eval.traversal=false', 'eval.umap_points=0', 'eval.classifiers=[svc_rbf]']);
+  const svcOnly = JSON.parse(fs.readFileSync(path.join(runDir, 'metrics.json'), 'utf8')).metrics.decvae.vowel;
+  assert.deepEqual(Object.keys(svcOnly).filter((key) => key.endsWith('_accuracy') && !key.startsWith('kmeans')), ['best_accuracy', 'svc_rbf_accuracy']);
+  assert.equal(svcOnly.svc_rbf_accuracy, m.vowel.svc_rbf_accuracy, 'a classifier scores the same alone');
 });
