@@ -448,7 +448,8 @@ function conjugateGradientStep(problem: SoftmaxProblem, probabilities: Float64Ar
   const residual = gradient.map((g) => -g);
   const direction = Float64Array.from(residual);
   let squared = residual.reduce((a, r) => a + r * r, 0);
-  const forcing = Math.max(CG_RELATIVE_RESIDUAL_FLOOR, Math.min(CG_FORCING_CAP, Math.sqrt(Math.sqrt(squared))));
+  const gradientNorm = Math.sqrt(squared);
+  const forcing = Math.max(CG_RELATIVE_RESIDUAL_FLOOR, Math.min(CG_FORCING_CAP, Math.sqrt(gradientNorm)));
   const target = forcing ** 2 * squared;
   for (let iteration = 0; iteration < Math.min(size, CG_MAX_ITERATIONS) && squared > target; iteration++) {
     const product = hessianTimes(problem, probabilities, direction);
@@ -468,14 +469,17 @@ function conjugateGradientStep(problem: SoftmaxProblem, probabilities: Float64Ar
   return step;
 }
 
-/** The Newton step at theta and the gradient there, by a direct solve or by conjugate gradients. */
-function newtonStep(problem: SoftmaxProblem, theta: Float64Array): { gradient: Float64Array; step: Float64Array } {
+/**
+ * The gradient at theta and the Newton step there, by a direct solve or by conjugate gradients;
+ * no step (null) once `small(gradient)`, so the last iteration of a converged fit solves nothing.
+ */
+function newtonStep(problem: SoftmaxProblem, theta: Float64Array, small: (gradient: Float64Array) => boolean): { gradient: Float64Array; step: Float64Array | null } {
   if (theta.length <= DIRECT_SOLVE_MAX_PARAMETERS) {
     const { gradient, hessian } = gradientAndHessian(problem, theta);
-    return { gradient, step: solveSymmetric(hessian, gradient.map((g) => -g)) };
+    return { gradient, step: small(gradient) ? null : solveSymmetric(hessian, gradient.map((g) => -g)) };
   }
   const { gradient, probabilities } = gradientAndProbabilities(problem, theta);
-  return { gradient, step: conjugateGradientStep(problem, probabilities, gradient) };
+  return { gradient, step: small(gradient) ? null : conjugateGradientStep(problem, probabilities, gradient) };
 }
 
 /** Damped Newton from theta = 0 with a backtracking (Armijo) line search. */
@@ -483,9 +487,10 @@ function newtonMinimise(problem: SoftmaxProblem, { tol, maxIter, gradientTol }: 
   const size = problem.numOutputs * problem.p;
   let theta = new Float64Array(size);
   let value = objective(problem, theta);
+  const small = (gradient: Float64Array): boolean => gradientTol > 0 && gradient.every((g) => Math.abs(g) <= gradientTol * problem.n);
   for (let iteration = 1; iteration <= maxIter; iteration++) {
-    const { gradient, step } = newtonStep(problem, theta);
-    if (gradientTol > 0 && gradient.every((g) => Math.abs(g) <= gradientTol * problem.n)) return { theta, iterations: iteration - 1, converged: true };
+    const { gradient, step } = newtonStep(problem, theta, small);
+    if (step === null) return { theta, iterations: iteration - 1, converged: true };
     let slope = 0;
     for (let k = 0; k < size; k++) slope += gradient[k] * step[k];
     // -slope is the squared Newton decrement; half of it predicts the decrease of a full step.
