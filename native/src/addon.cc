@@ -51,6 +51,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("geluBackward", Napi::Function::New(env, native::GeluBackward));
   exports.Set("batchNormForward", Napi::Function::New(env, native::BatchNormForward));
   exports.Set("batchNormBackward", Napi::Function::New(env, native::BatchNormBackward));
+  exports.Set("layerNormForward", Napi::Function::New(env, native::LayerNormForward));
+  exports.Set("layerNormBackward", Napi::Function::New(env, native::LayerNormBackward));
   return exports;
 }
 

@@ -22,6 +22,8 @@ Napi::Value GeluForward(const Napi::CallbackInfo& info);
 Napi::Value GeluBackward(const Napi::CallbackInfo& info);
 Napi::Value BatchNormForward(const Napi::CallbackInfo& info);
 Napi::Value BatchNormBackward(const Napi::CallbackInfo& info);
+Napi::Value LayerNormForward(const Napi::CallbackInfo& info);
+Napi::Value LayerNormBackward(const Napi::CallbackInfo& info);
 
 // Arguments are validated by the TypeScript side (src/backends/native.ts); these only unwrap.
 inline float* FloatData(const Napi::Value& value) {

@@ -43,7 +43,11 @@ interface NativeAddon {
   batchNormForward(x: Float32Array, channels: number, gamma: Float32Array, beta: Float32Array, eps: number,
     y: Float32Array, mean: Float32Array, variance: Float32Array): void;
   batchNormBackward(dy: Float32Array, x: Float32Array, channels: number, gamma: Float32Array, mean: Float32Array,
-    variance: Float32Array, eps: number, dx: Float32Array, dGamma: Float32Array, dBeta: Float32Array): void;
+    variance: Float32Array, eps: number, throughStatistics: boolean, dx: Float32Array, dGamma: Float32Array, dBeta: Float32Array): void;
+  layerNormForward(x: Float32Array, channels: number, gamma: Float32Array, beta: Float32Array, eps: number,
+    y: Float32Array, mean: Float32Array, invStd: Float32Array): void;
+  layerNormBackward(dy: Float32Array, x: Float32Array, channels: number, gamma: Float32Array, mean: Float32Array,
+    invStd: Float32Array, dx: Float32Array, dGamma: Float32Array, dBeta: Float32Array): void;
 }
 
 // Same order as UnaryOp / BinaryOp in native/src/elementwise.cc.
@@ -81,7 +85,7 @@ interface KernelArgs {
 }
 
 /** A native implementation: its result, or null to hand the call to the cpu kernel. */
-type NativeKernel = (args: KernelArgs, native: NativeAddon) => TensorInfo | null;
+type NativeKernel = (args: KernelArgs, native: NativeAddon) => TensorInfo | TensorInfo[] | null;
 
 function valuesOf(backend: MathBackendCPU, t: TensorInfo): Float32Array | null {
   const values = backend.data.get(t.dataId).values;
@@ -324,6 +328,25 @@ function slice({ inputs, backend, attrs }: KernelArgs): TensorInfo | null {
   return out && output(backend, size, out);
 }
 
+/** SplitV as one slice per part (the cpu kernel's slices go element by element). */
+function splitV({ inputs, backend, attrs }: KernelArgs): TensorInfo[] | null {
+  const { x } = inputs as { x: TensorInfo };
+  const values = allFloat32(backend, x);
+  if (!values) return null;
+  const axis = util.parseAxisParam(attrs.axis as number, x.shape)[0];
+  const sizes = backend_util.prepareSplitSize(x, attrs.numOrSizeSplits as number | number[], axis);
+  const begin = x.shape.map(() => 0);
+  const parts: TensorInfo[] = [];
+  for (const length of sizes) {
+    const size = x.shape.map((d, a) => (a === axis ? length : d));
+    const out = sliceRuns(values[0], x.shape, begin, size);
+    if (!out) return null;
+    parts.push(output(backend, size, out));
+    begin[axis] += length;
+  }
+  return parts;
+}
+
 function pad({ inputs, backend, attrs }: KernelArgs): TensorInfo | null {
   const { x } = inputs as { x: TensorInfo };
   const values = allFloat32(backend, x);
@@ -369,7 +392,29 @@ function batchNormGrad({ inputs, backend, attrs }: KernelArgs, native: NativeAdd
   if (!values || !sameShape(dy.shape, x.shape)) return null;
   const channels = x.shape[x.shape.length - 1];
   const [dx, dGamma, dBeta] = [unfilled(values[1].length), unfilled(channels), unfilled(channels)];
-  native.batchNormBackward(values[0], values[1], channels, values[2], values[3], values[4], attrs.epsilon as number, dx, dGamma, dBeta);
+  native.batchNormBackward(values[0], values[1], channels, values[2], values[3], values[4], attrs.epsilon as number,
+    !attrs.detachStatistics, dx, dGamma, dBeta);
+  return [output(backend, x.shape, dx), output(backend, [channels], dGamma), output(backend, [channels], dBeta)];
+}
+
+function layerNorm({ inputs, backend, attrs }: KernelArgs, native: NativeAddon): TensorInfo[] | null {
+  const { x, gamma, beta } = inputs as { x: TensorInfo; gamma: TensorInfo; beta: TensorInfo };
+  const values = allFloat32(backend, x, gamma, beta);
+  if (!values) return null;
+  const channels = x.shape[x.shape.length - 1];
+  const rows = values[0].length / channels;
+  const [y, mean, invStd] = [unfilled(values[0].length), unfilled(rows), unfilled(rows)];
+  native.layerNormForward(values[0], channels, values[1], values[2], attrs.epsilon as number, y, mean, invStd);
+  return [output(backend, x.shape, y), output(backend, [rows], mean), output(backend, [rows], invStd)];
+}
+
+function layerNormGrad({ inputs, backend }: KernelArgs, native: NativeAddon): TensorInfo[] | null {
+  const { dy, x, gamma, mean, invStd } = inputs as Record<'dy' | 'x' | 'gamma' | 'mean' | 'invStd', TensorInfo>;
+  const values = allFloat32(backend, dy, x, gamma, mean, invStd);
+  if (!values || !sameShape(dy.shape, x.shape)) return null;
+  const channels = x.shape[x.shape.length - 1];
+  const [dx, dGamma, dBeta] = [unfilled(values[1].length), unfilled(channels), unfilled(channels)];
+  native.layerNormBackward(values[0], values[1], channels, values[2], values[3], values[4], dx, dGamma, dBeta);
   return [output(backend, x.shape, dx), output(backend, [channels], dGamma), output(backend, [channels], dBeta)];
 }
 
@@ -379,6 +424,8 @@ const NATIVE_ONLY_KERNELS: Record<string, (args: KernelArgs, native: NativeAddon
   [FUSED_KERNELS.geluGrad]: geluGrad,
   [FUSED_KERNELS.batchNorm]: batchNorm,
   [FUSED_KERNELS.batchNormGrad]: batchNormGrad,
+  [FUSED_KERNELS.layerNorm]: layerNorm,
+  [FUSED_KERNELS.layerNormGrad]: layerNormGrad,
 };
 
 function resizeNearest({ inputs, backend, attrs }: KernelArgs): TensorInfo | null {
@@ -402,6 +449,7 @@ const NATIVE_KERNELS: Record<string, NativeKernel> = {
   Sum: sum,
   Mean: mean,
   Slice: slice,
+  SplitV: splitV,
   PadV2: pad,
   ResizeNearestNeighbor: resizeNearest,
   ...Object.fromEntries(UNARY_OPS.map((name, op) => [name, unaryKernel(op)])),

@@ -16,7 +16,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Rng } from '../util/random.js';
 import { glorotUniform, normal } from './init.js';
-import { gelu } from '../backends/fused_kernels.js';
+import { batchNormTraining, gelu, layerNorm as lastAxisLayerNorm } from '../backends/fused_kernels.js';
 
 /** (kernel, stride) of the 7 conv layers of both branches (wav2vec2's feature encoder). */
 export const DECVAE_CONV_LAYERS: readonly (readonly [number, number])[] = [[10, 5], [3, 2], [3, 2], [3, 2], [3, 2], [2, 2], [2, 2]];
@@ -63,12 +63,6 @@ export interface BranchOutputs {
   projected: tf.Tensor2D;
   heads: { original: Gaussian; components: Gaussian[]; projected: Gaussian };
 }
-
-/** x with its value in the forward pass and no gradient (tf has no stop_gradient op). */
-const stopGradient = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
-  const x = args[0] as tf.Tensor;
-  return { value: tf.clone(x), gradFunc: (dy: tf.Tensor | tf.Tensor[]) => tf.zerosLike(dy as tf.Tensor) };
-}) as (x: tf.Tensor) => tf.Tensor;
 
 class Parameters {
   readonly all = new Map<string, tf.Variable>();
@@ -128,16 +122,14 @@ function dense<R extends tf.Rank>(x: tf.Tensor<R>, layer: Linear): tf.Tensor<R> 
 
 /** The original's CustomLayerNorm: per-channel mean and biased variance over every other axis, detached. */
 export function detachedBatchNorm<R extends tf.Rank>(x: tf.Tensor<R>, affine: Affine): tf.Tensor<R> {
-  const axes = x.shape.slice(0, -1).map((_, i) => i);
-  const { mean, variance } = tf.moments(x, axes);
-  const scale = tf.mul(affine.gamma, tf.rsqrt(tf.add(stopGradient(variance), NORM_EPS)));
-  return tf.add(tf.mul(tf.sub(x, stopGradient(mean)), scale), affine.beta);
+  const { y, mean, variance } = batchNormTraining(x, affine.gamma as tf.Tensor1D, affine.beta as tf.Tensor1D, NORM_EPS, { detachStatistics: true });
+  tf.dispose([mean, variance]);
+  return y;
 }
 
 /** torch.nn.LayerNorm over the last axis. */
 function layerNorm<R extends tf.Rank>(x: tf.Tensor<R>, affine: Affine): tf.Tensor<R> {
-  const { mean, variance } = tf.moments(x, -1, true);
-  return tf.add(tf.mul(tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, NORM_EPS))), affine.gamma), affine.beta);
+  return lastAxisLayerNorm(x, affine.gamma as tf.Tensor1D, affine.beta as tf.Tensor1D, NORM_EPS);
 }
 
 function conv1d(x: tf.Tensor4D, layer: Linear, stride: number): tf.Tensor4D {

@@ -322,6 +322,24 @@ test('slice and pad (and their gradients: pad and slice) on native match cpu', {
   }));
 });
 
+test('split into equal parts and given sizes, along every axis (and concat, its gradient) on native match cpu', { skip }, async (t) => {
+  const cases: Array<[number[], number | number[], number]> = [
+    [[796, 72], 3, 1], [[796, 72], [10, 700, 86], 0], [[2, 3, 8, 5], [1, 4, 3], 2], [[2, 3, 8, 5], 5, -1], [[6], [2, -1], 0],
+  ];
+  await assertAllMatch(t, cases.map(([shape, splits, axis]) => {
+    const x = normalData(rng, size(shape));
+    return {
+      label: `split [${shape}] into ${JSON.stringify(splits)} along ${axis}`,
+      compute: () => {
+        const xt = tf.tensor(x, shape);
+        const parts = tf.split(xt, splits, axis);
+        const grad = tf.grad((xi: tf.Tensor) => tf.sum(tf.mul(tf.concat(tf.split(xi, splits, axis).reverse(), axis), tf.reverse(xt, axis))))(xt);
+        return [...parts, grad];
+      },
+    };
+  }));
+});
+
 test('nearest-neighbour resizing and its gradient on native match cpu (whole factors natively, others by the cpu kernels)', { skip }, async (t) => {
   const cases: Array<[number[], [number, number], boolean]> = [
     [[3, 12, 8, 2], [24, 16], false], [[2, 5, 4, 3], [10, 12], false], [[2, 5, 4, 3], [5, 4], false],
