@@ -14,6 +14,7 @@ import { registerDataCommands } from './data_command.js';
 import { runMetricsCommand } from './metrics_command.js';
 import { trainingProgressBar } from './progress.js';
 import { declaredTask, runTask, TASKS } from './tasks.js';
+import { registerVizCommand } from './viz_command.js';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
@@ -126,6 +127,7 @@ export function registerCommands(program: Program): void {
   registerDataCommands(program);
   registerBenchCommands(program);
   registerCollectCommands(program);
+  registerVizCommand(program);
 
   program.command('config')
     .description('validate a config and print it with every default filled in')

@@ -202,6 +202,12 @@ export const ConfigSchema = z.strictObject({
     traversal_steps: z.number().int().min(2).max(64).default(11).describe('frames across each latent range'),
     traversal_limit: z.number().positive().default(2).describe('traverse each latent over [-limit, limit]'),
     gif_delay_ms: positiveInt.default(120),
+    image_every: z.number().int().min(0).default(500)
+      .describe('steps between TensorBoard images (reconstructions, still traversal) during training; 0 for none'),
+    num_animations: positiveInt.max(64).default(5)
+      .describe('`disentangle viz`: base codes animated in each traversal mode (disentanglement_lib: 5)'),
+    embedding_points: z.number().int().min(3).default(1000).describe('`disentangle viz`: codes embedded by UMAP'),
+    distance_pairs: positiveInt.default(5000).describe('`disentangle viz`: random pairs in the distance plot'),
   }).prefault({}),
 });
 

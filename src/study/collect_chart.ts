@@ -1,9 +1,9 @@
 // The picture of a collected results table: one panel per metric, one bar per group (its mean)
 // with an error bar of ± std. A vega-lite spec compiled to vega and rendered headless to SVG (no
 // DOM, no canvas), then drawn to PNG by resvg with the system fonts.
-import { Resvg } from '@resvg/resvg-js';
-import * as vega from 'vega';
-import { compile, type TopLevelSpec } from 'vega-lite';
+import type { TopLevelSpec } from 'vega-lite';
+import { svgToPng } from '../viz/svg_png.js';
+import { CHART_FONT, renderSvg, VEGA_LITE_SCHEMA } from '../viz/vega.js';
 import type { Collection } from './collect.js';
 
 /** One bar: a group's mean of one metric, with its error bar where the std exists. */
@@ -39,11 +39,9 @@ export function chartSpec(c: Collection): TopLevelSpec {
   // vega-lite sorts nominal values as text; the table's order puts numbers in numeric order.
   const x = { field: 'group', type: 'nominal', sort: groupLabels(c), title: c.keys.join(' / '), axis: { labelAngle: -40, labelLimit: 400 } } as const;
   return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    $schema: VEGA_LITE_SCHEMA,
     background: 'white',
-    // Named families before the generic one: resvg maps 'sans-serif' to Arial, and where Arial is
-    // missing (a bare Linux) it falls back to a serif face.
-    config: { font: 'Helvetica, Arial, DejaVu Sans, Liberation Sans, sans-serif' },
+    config: { font: CHART_FONT },
     data: { values: chartBars(c) as unknown as Record<string, unknown>[] },
     facet: { field: 'metric', type: 'nominal', sort: c.metrics, header: { title: null, labelFontSize: 12 } },
     columns: PANELS_PER_ROW,
@@ -62,12 +60,6 @@ export function chartSpec(c: Collection): TopLevelSpec {
 }
 
 export async function renderChart(c: Collection): Promise<{ svg: string; png: Uint8Array }> {
-  const view = new vega.View(vega.parse(compile(chartSpec(c)).spec), { renderer: 'none' });
-  try {
-    const svg = await view.toSVG();
-    const png = new Resvg(svg, { background: 'white', fitTo: { mode: 'zoom', value: PNG_ZOOM } }).render().asPng();
-    return { svg, png: new Uint8Array(png) };
-  } finally {
-    view.finalize();
-  }
+  const svg = await renderSvg(chartSpec(c));
+  return { svg, png: svgToPng(svg, PNG_ZOOM) };
 }

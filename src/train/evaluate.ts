@@ -54,7 +54,7 @@ export function representationEncoder(model: EncoderDecoder, kind: Representatio
 }
 
 /** n points drawn as the library's generate_batch_factor_code does. */
-async function drawTable(source: FactorCodeSource, n: number): Promise<FactorCodeTable> {
+export async function drawTable(source: FactorCodeSource, n: number): Promise<FactorCodeTable> {
   const factors = source.sampleFactors(n);
   const codes = await source.representations(factors, n);
   return { n, numFactors: source.factorSizes.length, numCodes: source.numCodes, factors, codes };
@@ -65,7 +65,7 @@ function valuesOf(result: object): Values {
 }
 
 /** What a metric draws from: a dataset source (factors -> codes), plus observations for the MSc distances. */
-interface MetricInputs {
+export interface MetricInputs {
   source: FactorCodeSource;
   subject: ReturnType<typeof datasetSubject>;
   rng: Rng;
@@ -99,23 +99,32 @@ const METRICS: Record<Config['eval']['metrics'][number], (inputs: MetricInputs, 
   lie_group: async ({ source }, { lie_group }) => valuesOf(await computeLieGroupEval(source, lie_group)),
 };
 
-export async function evaluateSession(session: Session, log?: (line: string) => void): Promise<MetricResults> {
+/**
+ * The streams and sources one metric of one representation draws from. Each metric has its own,
+ * named, so adding or reordering metrics changes no other value, and a picture of a metric's
+ * matrix can draw exactly the points its score was computed on.
+ */
+export function metricInputs(session: Session, representation: Representation, metric: string): MetricInputs {
   const { config, dataset, framework } = session;
+  const streams = Rng.fromSeed(session.evalSeed).fork(`${representation}/${metric}`);
+  const encode = representationEncoder(framework.model, representation, streams.fork('representation'));
+  const numCodes = framework.model.zDim;
+  const batchSize = config.eval.batch_size;
+  return {
+    source: datasetSource({ data: dataset, encode, numCodes, rng: streams.fork('data'), batchSize }),
+    subject: datasetSubject({ data: dataset, encode, numCodes, batchSize }),
+    rng: streams.fork('traversals'),
+  };
+}
+
+export async function evaluateSession(session: Session, log?: (line: string) => void): Promise<MetricResults> {
+  const { config } = session;
   const results: MetricResults = { values: {}, errors: {} };
   for (const representation of config.eval.representations) {
     results.values[representation] = {};
     results.errors[representation] = {};
     for (const metric of config.eval.metrics) {
-      // Each metric has its own streams, named, so adding or reordering metrics changes no other value.
-      const streams = Rng.fromSeed(session.evalSeed).fork(`${representation}/${metric}`);
-      const encode = representationEncoder(framework.model, representation, streams.fork('representation'));
-      const numCodes = framework.model.zDim;
-      const batchSize = config.eval.batch_size;
-      const inputs: MetricInputs = {
-        source: datasetSource({ data: dataset, encode, numCodes, rng: streams.fork('data'), batchSize }),
-        subject: datasetSubject({ data: dataset, encode, numCodes, batchSize }),
-        rng: streams.fork('traversals'),
-      };
+      const inputs = metricInputs(session, representation, metric);
       log?.(`evaluating ${metric} (${representation})`);
       const started = performance.now();
       try {

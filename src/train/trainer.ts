@@ -8,6 +8,7 @@ import { renderViews, viewSampler } from './batches.js';
 import { BatchStream, type Prefetch } from './prefetch.js';
 import { saveCheckpoint } from './checkpoint.js';
 import { checkTermsFinite, checkVariablesFinite } from './divergence.js';
+import { logTrainingImages } from '../viz/model_pictures.js';
 import { sessionState, type Session } from './session.js';
 
 export interface ProgressEvent {
@@ -68,6 +69,8 @@ async function trainOneStep(session: Session, batches: BatchStream, options: Tra
     for (const [name, value] of Object.entries(terms)) options.writer.scalar(`train/${name}`, value, step);
     options.writer.scalar('train/steps_per_second', stepsPerSecond, step);
   }
+  const imageEvery = config.viz.image_every;
+  if (options.writer && imageEvery > 0 && step % imageEvery === 0) await logTrainingImages(session, options.writer);
   if (step % config.train.checkpoint_every === 0 || step === total) {
     checkVariablesFinite(session.framework.variables(), `step ${step}`, options.runDir);
     await saveCheckpoint(options.runDir, sessionState(session), config.train.keep_checkpoints);
