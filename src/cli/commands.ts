@@ -11,6 +11,7 @@ import { withBackend, type Program } from './backend.js';
 import { registerBenchCommands } from './bench_command.js';
 import { registerCollectCommands } from './collect_command.js';
 import { registerDataCommands } from './data_command.js';
+import { registerExploreCommand } from './explore_command.js';
 import { runMetricsCommand } from './metrics_command.js';
 import { trainingProgressBar } from './progress.js';
 import { declaredTask, runTask, TASKS } from './tasks.js';
@@ -128,6 +129,7 @@ export function registerCommands(program: Program): void {
   registerBenchCommands(program);
   registerCollectCommands(program);
   registerVizCommand(program);
+  registerExploreCommand(program);
 
   program.command('config')
     .description('validate a config and print it with every default filled in')

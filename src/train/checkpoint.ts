@@ -12,45 +12,12 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Config } from '../config/schema.js';
 import { UserError } from '../util/errors.js';
 import { writeDirAtomic, writeFileAtomic } from '../util/files.js';
-import type { RngState } from '../util/random.js';
+import {
+  CHECKPOINT_FORMAT, CHECKPOINT_VERSION, decodeWeightsGroup, parseManifest,
+  type CheckpointManifest, type CheckpointState, type OptimizerState, type WeightsGroup,
+} from './checkpoint_format.js';
 
-export const CHECKPOINT_FORMAT = 'disentangle-checkpoint';
-export const CHECKPOINT_VERSION = 2;
-
-/** What a checkpoint holds; `C` is the run's config type (a ground-truth run's by default, or V3's). */
-export interface CheckpointState<C = Config> {
-  step: number;
-  config: C;
-  rng: Record<string, RngState>;
-  weights: Map<string, tf.Tensor>;
-  /** Each optimizer's state by its name ('model', and e.g. 'discriminator'). */
-  optimizers: Map<string, OptimizerState>;
-  /** The validation loss at this step, for runs that score one. */
-  validationLoss?: number;
-}
-
-export interface OptimizerState {
-  iterations: number;
-  tensors: Map<string, tf.Tensor>;
-}
-
-interface WeightsGroup {
-  paths: string[];
-  weights: tf.io.WeightsManifestEntry[];
-}
-
-export interface CheckpointManifest<C = Config> {
-  format: typeof CHECKPOINT_FORMAT;
-  version: number;
-  step: number;
-  config: C;
-  rng: Record<string, RngState>;
-  /** Step counts by optimizer; their moments are in optimizerManifest, keyed `<optimizer>/<moment key>`. */
-  optimizers: Record<string, { name: 'adam'; iterations: number }>;
-  optimizerManifest: WeightsGroup[];
-  weightsManifest: WeightsGroup[];
-  validationLoss?: number;
-}
+export type { CheckpointState, OptimizerState } from './checkpoint_format.js';
 
 export function checkpointsDir(runDir: string): string {
   return path.join(runDir, 'checkpoints');
@@ -141,14 +108,7 @@ function readWeights(dir: string, groups: WeightsGroup[], what: string): Map<str
       if (!fs.existsSync(file)) throw new UserError(`${file}: ${what} file is missing`);
       return fs.readFileSync(file);
     });
-    const bytes = Buffer.concat(buffers);
-    const expected = group.weights.reduce((n, w) => n + w.shape.reduce((a, b) => a * b, 1) * 4, 0);
-    if (group.weights.some((w) => w.dtype !== 'float32')) throw new UserError(`${dir}: ${what} has a non-float32 tensor`);
-    if (bytes.length !== expected) {
-      throw new UserError(`${path.join(dir, group.paths[0])}: ${what} is ${bytes.length} bytes, the manifest needs ${expected} (truncated or corrupt)`);
-    }
-    const decoded = tf.io.decodeWeights(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length), group.weights);
-    for (const [name, t] of Object.entries(decoded)) out.set(name, t);
+    for (const [name, t] of decodeWeightsGroup(Buffer.concat(buffers), group, path.join(dir, group.paths[0]), what)) out.set(name, t);
   }
   return out;
 }
@@ -156,21 +116,7 @@ function readWeights(dir: string, groups: WeightsGroup[], what: string): Map<str
 function readManifest<C>(dir: string): CheckpointManifest<C> {
   const file = path.join(dir, 'manifest.json');
   if (!fs.existsSync(file)) throw new UserError(`${file}: checkpoint manifest is missing`);
-  let manifest: CheckpointManifest<C>;
-  try {
-    manifest = JSON.parse(fs.readFileSync(file, 'utf8')) as CheckpointManifest<C>;
-  } catch (e) {
-    throw new UserError(`${file}: not valid JSON (${(e as Error).message})`);
-  }
-  if (manifest?.format !== CHECKPOINT_FORMAT) throw new UserError(`${file}: not a disentangle checkpoint manifest`);
-  if (manifest.version !== CHECKPOINT_VERSION) {
-    throw new UserError(`${file}: checkpoint version ${manifest.version}, this disentangle reads version ${CHECKPOINT_VERSION}`);
-  }
-  if (!Number.isInteger(manifest.step) || !Array.isArray(manifest.weightsManifest) || !manifest.optimizers
-    || !Array.isArray(manifest.optimizerManifest)) {
-    throw new UserError(`${file}: manifest is incomplete`);
-  }
-  return manifest;
+  return parseManifest<C>(fs.readFileSync(file, 'utf8'), file);
 }
 
 /** The checkpoint in `dir`; its config is as saved, for the caller to validate against its schema. */

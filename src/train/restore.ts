@@ -3,7 +3,7 @@
 // shape differs. Shared by ground-truth and V3 sessions.
 import * as tf from '@tensorflow/tfjs-core';
 import type { Adam } from './adam.js';
-import type { CheckpointState } from './checkpoint.js';
+import type { CheckpointState } from './checkpoint_format.js';
 import { UserError } from '../util/errors.js';
 import { Rng } from '../util/random.js';
 

@@ -7,10 +7,10 @@ import { openDataset, type OpenDatasetOptions } from '../datasets/open.js';
 import type { GroundTruthData } from '../datasets/ground_truth.js';
 import type { Framework } from '../frameworks/base.js';
 import { createFramework } from '../frameworks/registry.js';
-import { createModel } from '../nn/architectures.js';
-import { Rng } from '../util/random.js';
+import type { Rng } from '../util/random.js';
 import { loadCheckpoint, type CheckpointState } from './checkpoint.js';
 import { disposeCheckpointState, restoreOptimizers, restoreStreams, restoreVariables } from './restore.js';
+import { createRunModel, runStreams } from './run_model.js';
 
 export interface Session {
   config: Config;
@@ -27,18 +27,13 @@ export interface Session {
 }
 
 export async function createSession(config: Config): Promise<Session> {
-  const root = Rng.fromSeed(config.seed);
-  const init = root.fork('init');
-  const data = root.fork('data');
-  const noise = root.fork('noise');
-  const evalSeed = root.fork('eval').uint32();
+  const { init, data, noise, evalSeed, datasetSeed } = runStreams(config.seed);
   const datasetSpec = {
     name: config.dataset.name,
-    options: { seed: root.fork('dataset').uint32(), path: config.dataset.path, convention: config.dataset.convention, imageSize: config.dataset.image_size },
+    options: { seed: datasetSeed, path: config.dataset.path, convention: config.dataset.convention, imageSize: config.dataset.image_size },
   };
   const dataset = await openDataset(datasetSpec.name, 'dataset.name', datasetSpec.options);
-  const { architecture, z_dim: zDim, ...modelOptions } = config.model;
-  const model = createModel(architecture, zDim, dataset.observationShape, init, modelOptions);
+  const model = createRunModel(config.model, dataset.observationShape, init);
   return { config, dataset, datasetSpec, framework: createFramework(config, model, init.fork('framework')), step: 0, rngs: { data, noise }, evalSeed };
 }
 
