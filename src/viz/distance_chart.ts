@@ -60,7 +60,7 @@ export function distanceChartSpec(distances: PairDistances): TopLevelSpec {
       mark: 'rect',
       encoding: {
         x: { field: 'ground', type: 'quantitative', bin: { maxbins: BINS }, title: 'ground-truth distance (L1 of factor indices)' },
-        y: { field: 'latent', type: 'quantitative', bin: { maxbins: BINS }, title: 'latent distance', axis: { tickCount: 8 } },
+        y: { field: 'latent', type: 'quantitative', bin: { maxbins: BINS }, title: 'latent distance' },
         color: { aggregate: 'count', type: 'quantitative', title: 'pairs', scale: { scheme: 'blues' } },
       },
     },
