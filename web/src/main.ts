@@ -7,7 +7,9 @@ import { openExplorerRun, type ExplorerRun } from '../../src/explore/explorer_ru
 import { pickedCheckpoint, servedCheckpoint, type CheckpointFiles } from './checkpoint_files.js';
 import { showRun } from './explorer_view.js';
 
-const BACKENDS = ['webgl', 'cpu'];
+// `?backend=cpu` puts the CPU first, to compare decode times with WebGL's.
+const requested = new URLSearchParams(location.search).get('backend');
+const BACKENDS = requested === 'cpu' ? ['cpu', 'webgl'] : ['webgl', 'cpu'];
 
 const status = document.getElementById('status') as HTMLElement;
 const errorLine = document.getElementById('error') as HTMLElement;
