@@ -76,6 +76,7 @@ test('the explorer page loads a trained checkpoint, re-decodes on slider moves a
   assert.equal(trained.status, 0, trained.stderr);
 
   const { child, url } = await startExplorer(runDir);
+  t.after(() => child.kill());
   const browser = await chromium.launchPersistentContext(path.join(dir, 'chromium-profile'), {
     executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS,
   });
@@ -138,7 +139,6 @@ test('the explorer page loads a trained checkpoint, re-decodes on slider moves a
     assert.deepEqual(problems, []);
   } finally {
     await browser.close();
-    child.kill();
   }
 });
 
