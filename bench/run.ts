@@ -3,15 +3,15 @@
 // same run when `import torch` works, so our figures are ratios to PyTorch's best measured on the
 // same machine at the same time;
 // then training fed by a slow procedural dataset with and without the rendering worker, the
-// fixed-data metric suite against the reference implementation's time, and dataset generation
-// speed.
+// fixed-data metric suite against the reference implementation's time, dataset generation
+// speed, and DecVAE-small's step with the fused normalisation kernels against the composite ops.
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 
-// `npm run bench -- --only metrics` (or train, pipeline, datasets) runs one part.
+// `npm run bench -- --only metrics` (or train, pipeline, datasets, decvae) runs one part.
 const { values: args } = parseArgs({ options: { only: { type: 'string' } } });
 const wanted = (part: string) => args.only === undefined || args.only === part;
 
@@ -104,4 +104,9 @@ if (datasets) {
   const rates = Object.entries(datasets.render_images_per_s as Record<string, number>).map(([n, r]) => `${n} ${r}`).join(', ');
   console.log(`dataset generation (images/s, one core): ${rates}; full dSprites cache with ${datasets.workers} workers: ${datasets.full_dsprites_cache_s} s`);
 }
-console.log(JSON.stringify({ ours, torch, pipeline, metrics, datasets }));
+const decvae = !wanted('decvae') || !nativeBuilt ? null : runJson(process.execPath, ['--import', 'tsx', 'bench/decvae_step.ts']);
+if (decvae) {
+  console.log(`DecVAE-small step (${decvae.backend}, 1 thread): ${decvae.fused_steps_per_s} steps/s with the fused normalisation kernels, `
+    + `${decvae.composite_steps_per_s} steps/s as composite ops = ${decvae.speedup}x; ${decvae.steps} steps ≈ ${decvae.training_minutes} min`);
+}
+console.log(JSON.stringify({ ours, torch, pipeline, metrics, datasets, decvae }));
