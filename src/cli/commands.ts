@@ -14,6 +14,7 @@ import { registerDataCommands } from './data_command.js';
 import { registerExploreCommand } from './explore_command.js';
 import { runMetricsCommand } from './metrics_command.js';
 import { trainingProgressBar } from './progress.js';
+import { registerSweepCommand } from './sweep_command.js';
 import { declaredTask, runTask, TASKS } from './tasks.js';
 import { registerVizCommand } from './viz_command.js';
 
@@ -128,6 +129,7 @@ export function registerCommands(program: Program): void {
   registerDataCommands(program);
   registerBenchCommands(program);
   registerCollectCommands(program);
+  registerSweepCommand(program);
   registerVizCommand(program);
   registerExploreCommand(program);
 

@@ -16,6 +16,17 @@ const program = new Command()
 
 registerCommands(program);
 
+// A sweep spawns each run with an IPC channel; when the sweep or worker dies, even by SIGKILL, the
+// channel closes and the run stops too, instead of writing on into a directory that another worker
+// may take over. Unreferenced, the channel does not keep a finished run alive.
+if (process.channel) {
+  process.on('disconnect', () => {
+    process.stderr.write('error: the sweep that started this run has gone; stopping\n');
+    process.exit(1);
+  });
+  process.channel.unref();
+}
+
 function debugRequested(): boolean {
   return process.argv.includes('--debug');
 }

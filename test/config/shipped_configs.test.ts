@@ -1,5 +1,6 @@
 // Every config the project ships parses, names a known framework and dataset, and builds its
-// model and framework; configs/frameworks/<name>.yaml is the config of framework <name>.
+// model and framework; configs/frameworks/<name>.yaml is the config of framework <name>; every
+// sweep file in configs/sweeps/ expands into runs whose configs all validate.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -12,13 +13,15 @@ import { V3ConfigSchema } from '../../src/v3/config.js';
 import { declaredTask } from '../../src/cli/tasks.js';
 import { BaselineConfigSchema } from '../../src/decvae/baseline_config.js';
 import { DecVaeConfigSchema } from '../../src/decvae/config.js';
+import { loadSweep } from '../../src/study/sweep.js';
 
 const root = path.resolve(import.meta.dirname, '..', '..', 'configs');
+const sweeps = path.join(root, 'sweeps');
 
 function yamlFiles(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const file = path.join(dir, entry.name);
-    if (entry.isDirectory()) return yamlFiles(file);
+    if (entry.isDirectory()) return file === sweeps ? [] : yamlFiles(file);
     return entry.name.endsWith('.yaml') ? [file] : [];
   });
 }
@@ -54,4 +57,10 @@ test('configs/frameworks/ has one config per framework, named after it', () => {
   const names = fs.readdirSync(dir).filter((f) => f.endsWith('.yaml')).map((f) => f.replace(/\.yaml$/, ''));
   assert.deepEqual(names.sort(), Object.keys(FRAMEWORKS).sort());
   for (const name of names) assert.equal(loadConfig(path.join(dir, `${name}.yaml`)).framework.name, name);
+});
+
+test('every sweep in configs/sweeps/ expands into runs with valid configs', () => {
+  const files = fs.readdirSync(sweeps).filter((f) => f.endsWith('.yaml'));
+  assert.ok(files.length >= 1);
+  for (const file of files) assert.ok(loadSweep(path.join(sweeps, file)).runs.length > 1, file);
 });
