@@ -17,6 +17,7 @@ import { trainingProgressBar } from './progress.js';
 import { registerSweepCommand } from './sweep_command.js';
 import { declaredTask, runTask, TASKS } from './tasks.js';
 import { registerVizCommand } from './viz_command.js';
+import { registerWorkerCommand } from './worker_command.js';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
@@ -130,6 +131,7 @@ export function registerCommands(program: Program): void {
   registerBenchCommands(program);
   registerCollectCommands(program);
   registerSweepCommand(program);
+  registerWorkerCommand(program);
   registerVizCommand(program);
   registerExploreCommand(program);
 

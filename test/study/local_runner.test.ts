@@ -8,29 +8,13 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CLI, REPO_ROOT, runCli, tempDir } from '../cli/helpers.js';
+import { processesNaming, tinyRunConfig, waitFor } from './sweep_helpers.js';
 import { threadsPerRun } from '../../src/study/local_runner.js';
 
 const scratch = tempDir('sweep');
 after(() => fs.rmSync(scratch, { recursive: true, force: true }));
 
-const TINY_RUN = `seed: 3
-train:
-  steps: 4
-  batch_size: 8
-  lr: 1.0e-3
-  checkpoint_every: 2
-  log_every: 2
-eval:
-  metrics: [mig]
-  representations: [mean]
-  batch_size: 64
-  mig:
-    num_train: 200
-viz:
-  num_reconstructions: 4
-  traversal_steps: 3
-`;
-fs.writeFileSync(path.join(scratch, 'tiny.yaml'), TINY_RUN);
+fs.writeFileSync(path.join(scratch, 'tiny.yaml'), tinyRunConfig(4));
 
 function writeSweep(name: string, text: string): string {
   const file = path.join(scratch, `${name}.yaml`);
@@ -49,27 +33,6 @@ function metricsOf(out: string, id: string): { step: number; seed: number } {
 function partials(out: string): string[] {
   const dir = path.join(out, '.partial');
   return fs.existsSync(dir) ? fs.readdirSync(dir) : [];
-}
-
-/** Processes whose command line mentions `text` (a work directory only its run's child names). */
-function processesNaming(text: string): number[] {
-  return fs.readdirSync('/proc').filter((p) => /^\d+$/.test(p)).filter((pid) => {
-    try {
-      return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(text);
-    } catch {
-      return false;
-    }
-  }).map(Number);
-}
-
-async function waitFor<T>(what: string, timeoutMs: number, probe: () => T | undefined): Promise<T> {
-  const start = Date.now();
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 test('threads per run keep workers x threads within the cores', () => {
