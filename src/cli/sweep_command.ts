@@ -68,12 +68,15 @@ export function registerSweepCommand(program: Program): void {
     .option('--queue-name <name>', 'the queue on that Redis', DEFAULT_QUEUE_NAME)
     .action(async (sweepFile, opts) => {
       const sweep = loadSweep(sweepFile);
+      const queue = opts.queue === undefined ? undefined : await loadQueue();
+      queue?.parseQueueUrl(opts.queue as string);
+      const workers = opts.workers === undefined ? coreCount() : positiveInteger('--workers', opts.workers);
       const outDir = path.resolve(opts.out);
       const plan = writeSweepPlan(sweep, outDir);
       console.log(`${plan.runs.length} runs in ${path.join(outDir, 'sweep.json')}`);
-      const summary = await withSweepDisplay(plan.runs.length, (hooks) => (opts.queue === undefined
-        ? runSweepLocally(plan, outDir, { ...hooks, workers: opts.workers === undefined ? coreCount() : positiveInteger('--workers', opts.workers) })
-        : loadQueue().then(({ submitSweep }) => submitSweep(plan, outDir, opts.queue as string, { ...hooks, queueName: opts.queueName }))));
+      const summary = await withSweepDisplay(plan.runs.length, (hooks) => (queue === undefined
+        ? runSweepLocally(plan, outDir, { ...hooks, workers })
+        : queue.submitSweep(plan, outDir, opts.queue as string, { ...hooks, queueName: opts.queueName })));
       console.log(`${summary.done} runs done, ${summary.skipped} already finished (skipped), ${summary.resumed} resumed, ${summary.failed.length} failed`);
       for (const f of summary.failed) console.log(`failed: ${f.id} (${f.detail}); log: ${f.log}`);
       const collected = await collectSweep(plan, outDir);

@@ -30,7 +30,7 @@ function checkAxes(sweep: { set: Record<string, unknown>; grid: Record<string, u
     if (values.length !== firstValues.length) {
       ctx.addIssue({
         code: 'custom', path: ['zip', key],
-        message: `${values.length} values, but zip.${firstKey} has ${firstValues.length}: zip lists go in lockstep and must be equal in length`,
+        message: `${values.length} value${values.length === 1 ? '' : 's'}, but zip.${firstKey} has ${firstValues.length}: zip lists go in lockstep and must be equal in length`,
       });
     }
   }

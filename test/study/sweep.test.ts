@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { formatOverride, loadSweep, writeSweepPlan } from '../../src/study/sweep.js';
 import { UserError } from '../../src/util/errors.js';
+import { runCli } from '../cli/helpers.js';
 
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'sweep-test-'));
 after(() => fs.rmSync(scratch, { recursive: true, force: true }));
@@ -100,6 +101,15 @@ test('overrides read back through --set (YAML) as the values they were', () => {
 test('zip lists of unequal length: one line naming the file, line and key', () => {
   expectError('base: base.yaml\nzip:\n  framework.beta: [1, 4, 16]\n  seed: [0, 1]\n',
     /sweep-\d+\.yaml:4:9: zip\.seed: 2 values, but zip\.framework\.beta has 3: zip lists go in lockstep and must be equal in length$/);
+});
+
+test('through the CLI: the one line on stderr, exit code 2, and nothing written', () => {
+  const file = sweepFile('base: base.yaml\nzip:\n  framework.beta: [1, 4]\n  seed: [0]\n');
+  const out = path.join(scratch, 'refused');
+  const r = runCli(['sweep', file, '--out', out]);
+  assert.equal(r.status, 2);
+  assert.equal(r.stderr, `error: ${file}:4:9: zip.seed: 1 value, but zip.framework.beta has 2: zip lists go in lockstep and must be equal in length\n`);
+  assert.equal(fs.existsSync(out), false);
 });
 
 test('other mistakes are one line naming where', () => {
