@@ -29,3 +29,6 @@ export async function withBackend<T>(program: Program, configured: string, work:
     shutdownBackend();
   }
 }
+
+/** Commander's accumulator for a repeatable option such as --set. */
+export const collect = (value: string, previous: string[]) => [...previous, value];

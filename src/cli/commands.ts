@@ -7,7 +7,7 @@ import { frameworkNames } from '../frameworks/registry.js';
 import { sequenceDatasetNames } from '../sequences/registry.js';
 import { evaluateRun, resumeRun, runExperiment, trainOnly, type RunHooks } from '../train/run.js';
 import { UserError } from '../util/errors.js';
-import { withBackend, type Program } from './backend.js';
+import { collect, withBackend, type Program } from './backend.js';
 import { registerBenchCommands } from './bench_command.js';
 import { registerCollectCommands } from './collect_command.js';
 import { registerDataCommands } from './data_command.js';
@@ -19,7 +19,6 @@ import { declaredTask, runTask, TASKS } from './tasks.js';
 import { registerVizCommand } from './viz_command.js';
 import { registerWorkerCommand } from './worker_command.js';
 
-const collect = (value: string, previous: string[]) => [...previous, value];
 
 /** Runs `work` with a progress bar and status lines, stopping the bar however the work ends. */
 async function withProgress<T>(work: (hooks: RunHooks) => Promise<T>): Promise<T> {

@@ -7,10 +7,8 @@ import { restoreSession } from '../train/session.js';
 import { UserError } from '../util/errors.js';
 import { runPictures } from '../viz/run_viz.js';
 import { writeVizDir } from '../viz/viz_dir.js';
-import { withBackend, type Program } from './backend.js';
+import { collect, withBackend, type Program } from './backend.js';
 import { runTask } from './tasks.js';
-
-const collect = (value: string, previous: string[]) => [...previous, value];
 
 /** Draws the run's pictures into RUN_DIR/viz; returns the paths written, index.html last. */
 export async function visualizeRun(runDir: string, overrides: readonly string[] = [], log: (line: string) => void = () => {}): Promise<string[]> {
