@@ -2,6 +2,8 @@
 // documentation (each field's .describe) and, through z.infer, the TypeScript type.
 import { z } from 'zod';
 import { DATASET_CONVENTIONS } from '../datasets/resized.js';
+import { datasetSettingsSchema } from '../datasets/registry.js';
+import { datasetSection } from './dataset_section.js';
 import { FRAMEWORKS } from '../frameworks/registry.js';
 import { LieGroupEvalSettingsSchema } from '../metrics/presets/lie_group.js';
 import { ARCHITECTURES, ARCHITECTURE_DESCRIPTIONS, GROUP_STRUCTURE_KEYS } from '../nn/architectures.js';
@@ -102,6 +104,29 @@ function withFrameworkSettings<T extends { name: string; recon_loss: string; los
   return { name, recon_loss, loss_reduction, ...scheduling, ...parsed.data } as T & Record<string, unknown>;
 }
 
+/** Validates the named dataset's own settings (the keys beside the shared ones) with its settings schema. */
+function withDatasetSettings<T extends { name: string }>(dataset: T, ctx: z.RefinementCtx): T {
+  const { settings } = datasetSection(dataset);
+  const parsed = datasetSettingsSchema(dataset.name).safeParse(settings);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) ctx.addIssue(issue as Parameters<typeof ctx.addIssue>[0]);
+    return z.NEVER;
+  }
+  return dataset;
+}
+
+/** Standardised images are not in [0, 1]: the likelihoods of such pixels do not apply, nor the Lie group VAE's second decoder path. */
+function checkStandardisation(config: { dataset: { standardise: boolean }; framework: { recon_loss: string }; model: { architecture: string } }, ctx: z.RefinementCtx): void {
+  if (!config.dataset.standardise) return;
+  const { base } = parseReconLoss(config.framework.recon_loss);
+  if (base !== 'mse' && base !== 'gaussian') {
+    ctx.addIssue({ code: 'custom', path: ['framework', 'recon_loss'], message: `'${config.framework.recon_loss}' reads images in [0, 1]; with dataset.standardise use mse or gaussian (disent: mse)` });
+  }
+  if (config.model.architecture === 'lie_group') {
+    ctx.addIssue({ code: 'custom', path: ['dataset', 'standardise'], message: 'the lie_group architecture does not support standardised inputs' });
+  }
+}
+
 /** The group keys belong to the lie_group architecture, and must describe a valid group structure. */
 function checkGroupStructure(model: GroupStructureOptions & { architecture: string }, ctx: z.RefinementCtx): void {
   if (model.architecture !== 'lie_group') {
@@ -123,15 +148,17 @@ export const ConfigSchema = z.strictObject({
     .describe('seeds data, initialisation, sampling and metrics; same seed and backend give the same run'),
   backend: z.enum(BACKEND_REQUESTS).default('auto')
     .describe("tfjs backend; 'auto' is native (if built) else wasm in Node, with cpu as the last fallback"),
-  dataset: z.strictObject({
-    name: z.string().default('dsprites').describe('ground-truth dataset (see `disentangle data list`)'),
+  dataset: z.looseObject({
+    name: z.string().default('dsprites').describe("ground-truth dataset (see `disentangle data list`); its own settings (e.g. xysquares' grid_spacing) sit beside name"),
     path: z.string().min(1).optional()
       .describe('the original file (dsprites .npz, shapes3d .h5, mpi3d .npz) or directory (cars3d, smallnorb, dsprites_imagenet: the Tiny-ImageNet train split) to read instead of rendering'),
     convention: z.enum(DATASET_CONVENTIONS).default('disentanglement_lib')
       .describe("whose factors, splits and resize filter to follow where the libraries differ (SmallNORB: 4 factors, train+test vs 5 factors, train; Pillow LANCZOS vs BILINEAR)"),
     image_size: positiveInt.max(1024).default(64)
       .describe('observations of another size (SmallNORB 96, Cars3D 128) are resampled to this square size'),
-  }).prefault({}),
+    standardise: z.boolean().default(false)
+      .describe("feed the networks (x - mean_c) / std_c with the dataset's channel statistics and compare reconstructions in that scale, as disent does (needs an mse or gaussian recon_loss)"),
+  }).prefault({}).transform(withDatasetSettings),
   model: z.strictObject({
     z_dim: positiveInt.max(1024).default(10).describe('latent dimensions'),
     architecture: z.enum(ARCHITECTURES).default('conv64')
@@ -209,6 +236,6 @@ export const ConfigSchema = z.strictObject({
     embedding_points: z.number().int().min(3).default(1000).describe('`disentangle viz`: codes embedded by UMAP'),
     distance_pairs: positiveInt.default(5000).describe('`disentangle viz`: random pairs in the distance plot'),
   }).prefault({}),
-});
+}).superRefine(checkStandardisation);
 
 export type Config = z.infer<typeof ConfigSchema>;

@@ -1,5 +1,6 @@
 // How a config's dataset section becomes a GroundTruthData: the original files when a path is
-// given, else the prepared cache, else the procedural renderer; resampled to the model's size.
+// given, else the prepared cache (which holds the default settings only), else the procedural
+// renderer; resampled to the model's size.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { UserError } from '../util/errors.js';
@@ -34,12 +35,13 @@ async function openUnresized(name: string, where: string | undefined, options: O
   convention: DatasetConvention, root: string): Promise<GroundTruthData> {
   if (options.path) {
     const rng = Rng.fromSeed(options.seed ?? 0).fork('observations');
-    return openOriginalFile(name, options.path, { convention, rng }, where);
+    return openOriginalFile(name, options.path, { convention, rng, settings: options.settings }, where);
   }
   if (!datasetNames().includes(name) && originalFileReaders().includes(name)) {
     throw new UserError(`${where ? `${where}: ` : ''}dataset '${name}' is read from its original file: set dataset.path`);
   }
+  const defaults = Object.keys(options.settings ?? {}).length === 0;
   const cached = path.join(root, name);
-  if (fs.existsSync(path.join(cached, 'manifest.json'))) return new CachedData(cached);
+  if (defaults && fs.existsSync(path.join(cached, 'manifest.json'))) return new CachedData(cached);
   return createDataset(name, where, options);
 }

@@ -19,6 +19,8 @@ export interface OriginalFileOptions {
   convention: DatasetConvention;
   /** Randomness some conventions put in observations (disentanglement_lib's hidden SmallNORB instance). */
   rng: Rng;
+  /** The dataset's own settings (dSpritesImagenet's visibility and mode), validated by its schema. */
+  settings?: { visibility?: number; mode?: 'bg' | 'fg' };
 }
 
 type Opener = (path: string, options: OriginalFileOptions) => GroundTruthData | Promise<GroundTruthData>;
@@ -30,7 +32,7 @@ const READERS: Record<string, Opener> = {
   mpi3d: (file) => Mpi3dData.open(file),
   cars3d: (directory) => Cars3dData.open(cars3dFiles(directory)),
   // Tiny-ImageNet's train directory, behind (or inside) the procedural sprites.
-  dsprites_imagenet: (directory) => new DSpritesImagenetData({ backgrounds: new ImageDirectory(directory) }),
+  dsprites_imagenet: (directory, { settings }) => new DSpritesImagenetData({ ...settings, backgrounds: new ImageDirectory(directory) }),
   smallnorb: (directory, { convention, rng }) => SmallNorbData.open(smallNorbFiles(directory, convention), { convention, rng }),
 };
 

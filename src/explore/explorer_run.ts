@@ -6,6 +6,7 @@
 // file picker with no server, then shows the same inputs; runs that read original files
 // (`dataset.path`) are the ones it cannot show.
 import * as tf from '@tensorflow/tfjs-core';
+import { datasetSection } from '../config/dataset_section.js';
 import type { Config } from '../config/schema.js';
 import { renderBatch, sampleFactors, type GroundTruthData } from '../datasets/ground_truth.js';
 import { createDataset } from '../datasets/registry.js';
@@ -49,7 +50,8 @@ export function weightFiles(manifest: CheckpointManifest<Config>): string[] {
 export function openExplorerRun(manifest: CheckpointManifest<Config>, files: ReadonlyMap<string, Uint8Array>, where: string): ExplorerRun {
   const { config } = manifest;
   const { init, evalSeed, datasetSeed } = runStreams(config.seed);
-  const rendered = createDataset(config.dataset.name, `${where}: dataset.name`, { seed: datasetSeed });
+  const { name, settings } = datasetSection(config.dataset);
+  const rendered = createDataset(name, `${where}: dataset.name`, { seed: datasetSeed, settings });
   const dataset = resizedTo(rendered, config.dataset.image_size, CONVENTION_FILTERS[config.dataset.convention]);
   const weights = new Map<string, tf.Tensor>();
   for (const group of manifest.weightsManifest) {
@@ -66,7 +68,7 @@ export function openExplorerRun(manifest: CheckpointManifest<Config>, files: Rea
     }
     for (const [name, t] of decodeWeightsGroup(joined, group, `${where}/${group.paths[0]}`, 'weights')) weights.set(name, t);
   }
-  const model = createRunModel(config.model, dataset.observationShape, init);
+  const model = createRunModel(config, dataset.observationShape, init);
   try {
     restoreVariables(model.params, { step: manifest.step, config, rng: manifest.rng, weights, optimizers: new Map() }, where);
   } catch (e) {

@@ -113,6 +113,11 @@ export abstract class Framework {
     return new Map([...this.model.params, ...this.extraParams()]);
   }
 
+  /** Images in the scale the reconstruction loss compares them in (standardised, when the model standardises). */
+  protected networkScale(images: tf.Tensor4D): tf.Tensor4D {
+    return this.model.toNetworkScale ? this.model.toNetworkScale(images) : images;
+  }
+
   /** A hyperparameter's value at `step`: its schedule's, when one is configured, else `value`. */
   protected hyper(name: string, value: number, step: number): number {
     const schedule = this.settings.schedules?.[name];
@@ -127,7 +132,8 @@ export abstract class Framework {
     const z = qz.map(({ mu, logvar }, v) =>
       (this.stochastic ? tf.add(mu, tf.mul(noise[v], tf.exp(tf.mul(0.5, logvar)))) : mu) as tf.Tensor2D);
     const decoded = z.map((zv, v) => this.decodeForLoss(zv, q[v], step, rng));
-    const recon = meanOverViews(decoded, (d, v) => reconstructionLoss(this.settings.recon_loss, d, x[v], this.settings.loss_reduction));
+    const recon = meanOverViews(decoded, (d, v) =>
+      reconstructionLoss(this.settings.recon_loss, this.networkScale(d), this.networkScale(x[v]), this.settings.loss_reduction));
     const reg = this.regularizer({ x, q, qz, z, decoded, labels, rng, step });
     const total = tf.add(recon, reg.loss) as tf.Scalar;
     return { total, terms: { loss: total, recon, ...reg.logged } };

@@ -82,7 +82,8 @@ export class OverlapTripletVae extends AdaTripletVae<OverlapTripletVaeSettings> 
 
   protected override triplets({ x: [x], qz: [q], z: [z], step }: Forward, s: OverlapTripletVaeSettings): Triplets {
     const batch = x.shape[0];
-    const distance = overlapDistance(s.overlap_loss ?? this.settings.recon_loss, x.dataSync() as Float32Array, batch);
+    const inputs = tf.tidy(() => this.networkScale(x).dataSync() as Float32Array);
+    const distance = overlapDistance(s.overlap_loss ?? this.settings.recon_loss, inputs, batch);
     // Rows are picked by one-hot matrices: gather's gradient needs a kernel the wasm backend lacks.
     const pickers = selectTriplets(distance, batch, s, overlapRng(s.overlap_seed, step)).map((ids) => {
       const oneHot = new Float32Array(ids.length * batch);

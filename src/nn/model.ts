@@ -16,5 +16,10 @@ export interface EncoderDecoder {
   encode(x: tf.Tensor4D): Posterior;
   /** Decoder output before the likelihood's link function (logits for Bernoulli). */
   decode(z: tf.Tensor2D): tf.Tensor4D;
+  /**
+   * Maps images to the scale its networks read and the reconstruction loss compares in (disent's
+   * per-channel standardisation, src/nn/standardised_model.ts); absent, that scale is the image's.
+   */
+  toNetworkScale?(images: tf.Tensor4D): tf.Tensor4D;
   dispose(): void;
 }

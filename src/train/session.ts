@@ -1,6 +1,7 @@
 // A training session: the dataset, the model inside its framework, the step reached and the
 // random streams, built fresh from a config or restored from a checkpoint.
 import { stringify } from 'yaml';
+import { datasetSection } from '../config/dataset_section.js';
 import { parseConfigText } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import { openDataset, type OpenDatasetOptions } from '../datasets/open.js';
@@ -28,12 +29,13 @@ export interface Session {
 
 export async function createSession(config: Config): Promise<Session> {
   const { init, data, noise, evalSeed, datasetSeed } = runStreams(config.seed);
+  const { name, settings } = datasetSection(config.dataset);
   const datasetSpec = {
-    name: config.dataset.name,
-    options: { seed: datasetSeed, path: config.dataset.path, convention: config.dataset.convention, imageSize: config.dataset.image_size },
+    name,
+    options: { seed: datasetSeed, settings, path: config.dataset.path, convention: config.dataset.convention, imageSize: config.dataset.image_size },
   };
   const dataset = await openDataset(datasetSpec.name, 'dataset.name', datasetSpec.options);
-  const model = createRunModel(config.model, dataset.observationShape, init);
+  const model = createRunModel(config, dataset.observationShape, init);
   return { config, dataset, datasetSpec, framework: createFramework(config, model, init.fork('framework')), step: 0, rngs: { data, noise }, evalSeed };
 }
 

@@ -81,3 +81,20 @@ test('a missing file is a one-line error naming it', () => {
   const missing = path.join(os.tmpdir(), 'disentangle-no-such-config.yaml');
   assert.throws(() => loadConfig(missing), (e: unknown) => e instanceof UserError && e.message.startsWith(missing) && e.exitCode === 2);
 });
+
+test("a dataset's own settings sit beside its name and are validated by its schema", () => {
+  const c = parseConfigText('dataset:\n  name: xysquares\n  grid_spacing: 4\n  grid_size: 8\n', 'cfg.yaml');
+  assert.equal(c.dataset.grid_spacing, 4);
+  assert.equal(c.dataset.standardise, false);
+  assert.match(errorOf('dataset:\n  name: xysquares\n  grid_spacing: 0\n').message, /^cfg\.yaml:3:17: dataset\.grid_spacing: /);
+  assert.match(errorOf('dataset:\n  name: xysquares\n  grid_spcing: 4\n').message, /^cfg\.yaml:3:3: dataset\.grid_spcing: unknown key 'grid_spcing'/);
+  assert.match(errorOf('dataset:\n  name: dsprites\n  visibility: 50\n').message, /^cfg\.yaml:3:3: dataset\.visibility: unknown key/);
+  assert.equal(parseConfigText('dataset:\n  name: dsprites_imagenet\n  visibility: 50\n  mode: fg\n', 'cfg.yaml').dataset.mode, 'fg');
+});
+
+test('standardised inputs need a likelihood for unbounded pixels and an architecture with one decoder path', () => {
+  const standardised = 'dataset:\n  name: xysquares\n  standardise: true\n';
+  assert.equal(parseConfigText(`${standardised}framework:\n  recon_loss: mse\n`, 'cfg.yaml').dataset.standardise, true);
+  assert.match(errorOf(standardised).message, /framework\.recon_loss: 'bernoulli' reads images in \[0, 1\]; with dataset\.standardise use mse or gaussian/);
+  assert.match(errorOf(`${standardised}framework:\n  recon_loss: mse\nmodel:\n  architecture: lie_group\n`).message, /dataset\.standardise: the lie_group architecture/);
+});

@@ -5,6 +5,7 @@ import { numObservations } from '../../src/datasets/ground_truth.js';
 import { createDataset, datasetNames } from '../../src/datasets/registry.js';
 import { Shapes3dData } from '../../src/datasets/shapes3d.js';
 import { XYObjectData } from '../../src/datasets/xyobject.js';
+import { XYSquaresData } from '../../src/datasets/xysquares.js';
 import { UserError } from '../../src/util/errors.js';
 
 test('the registry builds a fresh instance of every dataset under its config name', () => {
@@ -39,4 +40,13 @@ test('an unknown name is a UserError that lists the known names', () => {
       error.message.startsWith("configs/run.yaml: unknown dataset 'mnist' (known: color_dsprites, dsprites, "),
   );
   assert.throws(() => createDataset('toString'), UserError);
+});
+
+test("settings reach the dataset's constructor, and a value it refuses is a UserError naming the dataset", () => {
+  const data = createDataset('xysquares', undefined, { settings: { grid_spacing: 4, grid_size: 8 } }) as XYSquaresData;
+  assert.deepEqual(data.factorSizes, [8, 8, 8, 8, 8, 8]);
+  assert.deepEqual([data.grid.spacing, data.grid.offset], [4, 14]);
+  assert.deepEqual(createDataset('xysquares', undefined, { settings: { grid_spacing: 4 } }).factorSizes, Array(6).fill(15));
+  assert.throws(() => createDataset('xysquares', 'cfg.yaml: dataset.name', { settings: { square_size: 80 } }),
+    (e: unknown) => e instanceof UserError && e.message === "cfg.yaml: dataset.name: dataset 'xysquares': squareSize 80 exceeds imageSize 64");
 });
