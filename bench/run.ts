@@ -107,6 +107,7 @@ if (datasets) {
 const decvae = !wanted('decvae') || !nativeBuilt ? null : runJson(process.execPath, ['--import', 'tsx', 'bench/decvae_step.ts']);
 if (decvae) {
   console.log(`DecVAE-small step (${decvae.backend}, 1 thread): ${decvae.fused_steps_per_s} steps/s with the fused normalisation kernels, `
-    + `${decvae.composite_steps_per_s} steps/s as composite ops = ${decvae.speedup}x; ${decvae.steps} steps ≈ ${decvae.training_minutes} min`);
+    + `${decvae.composite_steps_per_s} steps/s as composite ops = ${decvae.speedup}x; batch assembly ${decvae.batch_assembly_ms} ms; `
+    + `${decvae.steps} steps ≈ ${decvae.training_minutes} min`);
 }
 console.log(JSON.stringify({ ours, torch, pipeline, metrics, datasets, decvae }));
