@@ -1,13 +1,13 @@
 // `disentangle data list | show NAME | prepare NAME`: look at and cache the ground-truth datasets.
 import { Option } from '@commander-js/extra-typings';
 import cliProgress from 'cli-progress';
-import { stringify } from 'yaml';
+import { parse as parseYaml, stringify } from 'yaml';
 import { prepareCache } from '../datasets/cache.js';
 import { openDataset } from '../datasets/open.js';
 import { originalFileReaders } from '../datasets/original_files.js';
 import { DATASET_CONVENTIONS } from '../datasets/resized.js';
 import { numObservations } from '../datasets/ground_truth.js';
-import { createDataset, datasetNames } from '../datasets/registry.js';
+import { createDataset, datasetNames, datasetSettingsSchema } from '../datasets/registry.js';
 import { openSequenceDataset, sequenceDatasetNames } from '../sequences/registry.js';
 import { UserError } from '../util/errors.js';
 import { writeFileAtomic } from '../util/files.js';
@@ -16,7 +16,24 @@ import { factorTraversalGrid } from '../viz/factor_traversal_grid.js';
 import { writePng } from '../viz/png.js';
 import { sequenceSheetPng } from '../viz/sequence_sheet.js';
 import { simVowelsSheet } from '../viz/simvowels_sheet.js';
-import type { Program } from './backend.js';
+import { collect, type Program } from './backend.js';
+
+/** `--set key=value` pairs (values read as YAML scalars) validated as the dataset's own settings. */
+function datasetSettings(name: string, pairs: string[]): Record<string, unknown> {
+  const given: Record<string, unknown> = {};
+  for (const pair of pairs) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) throw new UserError(`--set ${pair}: expected key=value`, 2);
+    given[pair.slice(0, eq)] = parseYaml(pair.slice(eq + 1));
+  }
+  const parsed = datasetSettingsSchema(name).safeParse(given);
+  if (!parsed.success) {
+    const [issue] = parsed.error.issues;
+    const key = issue.path.length > 0 ? issue.path.join('.') : (issue as { keys?: string[] }).keys?.join(', ') ?? '';
+    throw new UserError(`--set ${key}: ${issue.message} (dataset '${name}')`, 2);
+  }
+  return parsed.data;
+}
 
 function integerOption(option: string, text: string, min: number): number {
   const value = Number(text);
@@ -53,6 +70,7 @@ export function registerDataCommands(program: Program): void {
     .addOption(new Option('--convention <library>', 'whose factors and resize filter to follow').choices(DATASET_CONVENTIONS).default('disentanglement_lib'))
     .option('--size <px>', 'resample observations of another size to this square size (as dataset.image_size)')
     .option('--ood', 'sequence datasets: the out-of-distribution styles')
+    .option('--set <key=value>', "one of the dataset's own settings (repeatable), e.g. --set grid_spacing=4", collect, [] as string[])
     .action(async (name, opts) => {
       const seed = integerOption('--seed', opts.seed, 0);
       if (name === 'simvowels') {
@@ -72,7 +90,7 @@ export function registerDataCommands(program: Program): void {
         return;
       }
       const data = await openDataset(name, 'data show', {
-        seed, path: opts.path, convention: opts.convention, imageSize: opts.size === undefined ? undefined : integerOption('--size', opts.size, 1),
+        seed, settings: datasetSettings(name, opts.set), path: opts.path, convention: opts.convention, imageSize: opts.size === undefined ? undefined : integerOption('--size', opts.size, 1),
       });
       writePng(opts.out, factorTraversalGrid(data, Rng.fromSeed(seed)));
       console.log(`wrote ${opts.out}`);

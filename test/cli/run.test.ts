@@ -106,3 +106,13 @@ test('data list names every dataset with its factors; data show draws one row pe
   assert.equal(unknown.status, 1);
   assert.match(unknown.stderr, /data show: unknown dataset 'mnist' \(known: /);
 });
+
+test("data show takes the dataset's own settings with --set, and names a setting it does not have", () => {
+  const out = path.join(tempDir('show-set'), 'xysquares.png');
+  const show = runCli(['data', 'show', 'xysquares', '--set', 'num_squares=1', '--set', 'grid_spacing=4', '--out', out]);
+  assert.equal(show.status, 0, show.stderr);
+  assert.equal(PNG.sync.read(fs.readFileSync(out)).height, 2 * 66 + 2, 'one square: the rows of x_R and y_R');
+  const wrong = runCli(['data', 'show', 'xysquares', '--set', 'grid_spcing=4', '--out', out]);
+  assert.equal(wrong.status, 2);
+  assert.match(wrong.stderr, /^error: --set grid_spcing: .*"grid_spcing".* \(dataset 'xysquares'\)\n$/);
+});

@@ -30,7 +30,7 @@ test('the standardised model encodes (x − mean)/std and decodes raw·std + mea
   const x = images(2, 3);
   const expected = inner.encode(tf.tensor4d(standardisedByHand(x), [3, ...SHAPE]));
   const actual = model.encode(x);
-  assert.ok(tf.max(tf.abs(tf.sub(actual.mu, expected.mu))).arraySync() < 1e-6);
+  assert.ok((tf.max(tf.abs(tf.sub(actual.mu, expected.mu))).arraySync() as number) < 1e-6);
   const z = tf.tensor2d([[0.5, -1, 2], [0, 0, 0]]);
   const raw = inner.decode(z).dataSync();
   Array.from(model.decode(z).dataSync()).forEach((v, i) => assert.ok(Math.abs(v - (raw[i] * STATS.std[i % 2] + STATS.mean[i % 2])) < 1e-6));
