@@ -1,7 +1,8 @@
 // `disentangle data list | show NAME | prepare NAME`: look at and cache the ground-truth datasets.
 import { Option } from '@commander-js/extra-typings';
 import cliProgress from 'cli-progress';
-import { parse as parseYaml, stringify } from 'yaml';
+import { stringify } from 'yaml';
+import { parseOverride } from '../config/load.js';
 import { prepareCache } from '../datasets/cache.js';
 import { openDataset } from '../datasets/open.js';
 import { originalFileReaders } from '../datasets/original_files.js';
@@ -20,12 +21,10 @@ import { collect, type Program } from './backend.js';
 
 /** `--set key=value` pairs (values read as YAML scalars) validated as the dataset's own settings. */
 function datasetSettings(name: string, pairs: string[]): Record<string, unknown> {
-  const given: Record<string, unknown> = {};
-  for (const pair of pairs) {
-    const eq = pair.indexOf('=');
-    if (eq <= 0) throw new UserError(`--set ${pair}: expected key=value`, 2);
-    given[pair.slice(0, eq)] = parseYaml(pair.slice(eq + 1));
-  }
+  const given = Object.fromEntries(pairs.map((pair) => {
+    const { path, value } = parseOverride(pair);
+    return [path.join('.'), value];
+  }));
   const parsed = datasetSettingsSchema(name).safeParse(given);
   if (!parsed.success) {
     const [issue] = parsed.error.issues;

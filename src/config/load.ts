@@ -14,7 +14,8 @@ function configError(message: string): UserError {
   return new UserError(message, CONFIG_EXIT_CODE);
 }
 
-function parseOverride(override: string): { path: string[]; value: unknown } {
+/** `key.path=value` with the value read as YAML, as `--set` gives it. */
+export function parseOverride(override: string): { path: string[]; value: unknown } {
   const eq = override.indexOf('=');
   if (eq <= 0) throw configError(`--set ${override}: expected key.path=value`);
   const key = override.slice(0, eq).trim();

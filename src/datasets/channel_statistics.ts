@@ -4,15 +4,13 @@
 // are those constants, by dataset; XYSquares in RGB has the same statistics in every image, so
 // they follow in closed form for any spacing or grid.
 import { UserError } from '../util/errors.js';
-import type { DatasetSettings } from './registry.js';
+import { squareGridOptions, type DatasetSettings } from './registry.js';
+import { squareGrid } from './xysquares.js';
 
 export interface ChannelStatistics {
   mean: number[];
   std: number[];
 }
-
-const DEFAULT_SQUARE_SIZE = 8;
-const DEFAULT_IMAGE_SIZE = 64;
 
 const repeated = (mean: number, std: number, channels: number): ChannelStatistics => ({
   mean: Array(channels).fill(mean),
@@ -36,8 +34,7 @@ const XYOBJECT = repeated(0.009818761549013288, 0.052632363725245844, 3);
 const DSPRITES = repeated(0.042494423521889584, 0.19516645880626055, 1);
 
 function xySquaresStatistics(settings: DatasetSettings): ChannelStatistics | undefined {
-  const squareSize = (settings.square_size as number | undefined) ?? DEFAULT_SQUARE_SIZE;
-  const imageSize = (settings.image_size as number | undefined) ?? DEFAULT_IMAGE_SIZE;
+  const { squareSize, imageSize } = squareGrid(squareGridOptions(settings));
   const numSquares = (settings.num_squares as number | undefined) ?? 3;
   if (settings.rgb === false) {
     // Grey squares overlap one another, so the statistics depend on the grid: only disent's default one is known.
@@ -51,7 +48,7 @@ function xySquaresStatistics(settings: DatasetSettings): ChannelStatistics | und
 export function channelStatistics(name: string, settings: DatasetSettings, where: string): ChannelStatistics {
   let stats: ChannelStatistics | undefined;
   if (name === 'xysquares') stats = xySquaresStatistics(settings);
-  else if (name === 'xysquares_minimal') stats = squarePerChannel(DEFAULT_SQUARE_SIZE, DEFAULT_IMAGE_SIZE);
+  else if (name === 'xysquares_minimal') stats = xySquaresStatistics({});
   else if (name === 'xyobject' || name === 'xyobject_shaded') stats = XYOBJECT;
   else if (name === 'dsprites') stats = DSPRITES;
   if (!stats) {

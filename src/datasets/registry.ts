@@ -52,7 +52,8 @@ const DSpritesImagenetSettings = z.strictObject({
 
 const NO_SETTINGS = z.strictObject({});
 
-function squareGridOptions(s: SquareGridSettings) {
+/** The square grid's constructor options from a config's settings. */
+export function squareGridOptions(s: SquareGridSettings) {
   return { squareSize: s.square_size, imageSize: s.image_size, gridSize: s.grid_size, gridSpacing: s.grid_spacing };
 }
 
